@@ -1,0 +1,125 @@
+"""Export-control events (MOFCOM announcements, licences, suspensions) as Polars frames.
+
+>>> m = licence_measures(load_licence_events())
+>>> m.filter(pl.col("measure") == "No. 18 [2025]").select("announced", "effective").row(0)
+(datetime.date(2025, 4, 4), datetime.date(2025, 4, 4))
+"""
+
+import hashlib
+import re
+from pathlib import Path
+
+import polars as pl
+
+from reanalysis import paths
+from reanalysis.errors import BadValueError, MissingColumnError
+from reanalysis.readers import _read_text_csv
+
+KINDS = (
+    "announcement", "effective", "effective_scheduled", "approval", "approval_tightening",
+    "suspension", "general_licence", "agreement",
+)  # fmt: skip
+Kind = pl.Enum(KINDS)
+COLUMNS = ("date", "jurisdiction", "authority", "announcement", "kind", "items", "summary",
+           "source_url")  # fmt: skip
+EVENT_SCHEMA = pl.Schema(
+    {"event_id": pl.String, "date": pl.Date, "kind": Kind,
+     **{c: pl.String for c in COLUMNS if c not in ("date", "kind")}}
+)  # fmt: skip
+MEASURE_SCHEMA = pl.Schema(
+    {"measure": pl.String, "year": pl.Int32, "number": pl.Int32, "announced": pl.Date,
+     "effective": pl.Date, "scheduled": pl.Date, "suspended": pl.Date, "items": pl.String,
+     "event_ids": pl.List(pl.String)}
+)  # fmt: skip
+_NUMBERS = re.compile(r"No\.\s*([\d,\s\-]+?)\s*\[(\d{4})\]")
+_DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+
+
+def load_licence_events(path: str | Path | None = None) -> pl.DataFrame:
+    """Events, one row each, sorted by date (``EVENT_SCHEMA``).
+
+    ``event_id`` is stable: the date, the kind and a short hash of the source address and
+    summary, so it survives reordering and additions to the file.
+    """
+    path = Path(path) if path is not None else paths.EVENTS_FILE
+    frame = _read_text_csv(path)
+    for column in COLUMNS:
+        if column not in frame.columns:
+            raise MissingColumnError(path, 1, column, ",".join(frame.columns), ",".join(COLUMNS))
+    for column, test, expected in (
+        ("date", pl.col("date").str.contains(_DATE).fill_null(False), "a date as YYYY-MM-DD"),
+        ("kind", pl.col("kind").is_in(list(KINDS)).fill_null(False), f"one of {', '.join(KINDS)}"),
+        ("source_url", pl.col("source_url").is_not_null(), "the address of the source"),
+    ):
+        bad = frame.filter(~test).head(1)
+        if bad.height:
+            raise BadValueError(path, bad["line"][0], column, bad[column][0], expected)
+    dates = pl.col("date").str.to_date("%Y-%m-%d", strict=False)
+    bad = frame.filter(dates.is_null()).head(1)
+    if bad.height:
+        raise BadValueError(path, bad["line"][0], "date", bad["date"][0], "a calendar date")
+    ids = [
+        f"{d}-{k}-{hashlib.sha1((u + (s or '')).encode()).hexdigest()[:6]}"
+        for d, k, u, s in frame.select("date", "kind", "source_url", "summary").iter_rows()
+    ]
+    return (
+        frame.with_columns(event_id=pl.Series(ids), date=dates, kind=pl.col("kind").cast(Kind))
+        .select(EVENT_SCHEMA.names())
+        .sort("date", "event_id")
+    )
+
+
+def measure_ids(text: str | None) -> list[str]:
+    """Announcement numbers named in ``text``, ranges and lists expanded.
+
+    >>> measure_ids("suspends Announcements No. 55-57 [2025] and No. 61, 62 [2025]")
+    ['No. 55 [2025]', 'No. 56 [2025]', 'No. 57 [2025]', 'No. 61 [2025]', 'No. 62 [2025]']
+    """
+    found: list[str] = []
+    for numbers, year in _NUMBERS.findall(text or ""):
+        for part in filter(None, (p.strip() for p in numbers.split(","))):
+            lo, _, hi = part.partition("-")
+            found += [f"No. {n} [{year}]" for n in range(int(lo), int(hi or lo) + 1)]
+    return found
+
+
+def licence_measures(events: pl.DataFrame) -> pl.DataFrame:
+    """One row per numbered announcement with its key dates (``MEASURE_SCHEMA``).
+
+    ``announced`` and ``effective`` are the earliest such events; ``scheduled`` is an effective
+    date that was set but suspended before it arrived; ``suspended`` is the date a later
+    announcement suspended the measure (in whole or in part). A suspension row names the
+    measures it suspends in ``items``, or in ``announcement`` (e.g. "clause 2 of No. 46").
+    """
+    rows = []
+    for event in events.iter_rows(named=True):
+        if event["kind"] == "suspension":
+            targets = measure_ids(event["items"]) or measure_ids(event["announcement"])
+        else:
+            targets = measure_ids(event["announcement"])
+        rows += [{"measure": m, "kind": event["kind"], "date": event["date"], "items": event["items"],
+                  "event_id": event["event_id"], "shared": len(targets)} for m in targets]  # fmt: skip
+    if not rows:
+        return pl.DataFrame(schema=MEASURE_SCHEMA)
+    # items from the row naming this measure alone, before rows naming several
+    long = pl.DataFrame(rows).with_columns(pl.col("kind").cast(pl.String)).sort("shared", "date")
+
+    parts = pl.col("measure").str.extract_groups(r"No\. (?<number>\d+) \[(?<year>\d{4})\]")
+    return (
+        long.group_by("measure", maintain_order=True)
+        .agg(
+            announced=pl.col("date").filter(pl.col("kind") == "announcement").min(),
+            effective=pl.col("date").filter(pl.col("kind") == "effective").min(),
+            scheduled=pl.col("date").filter(pl.col("kind") == "effective_scheduled").min(),
+            suspended=pl.col("date").filter(pl.col("kind") == "suspension").min(),
+            items=pl.col("items").filter(pl.col("kind") != "suspension").first(),
+            event_ids=pl.col("event_id").unique().sort(),
+        )
+        .with_columns(
+            year=parts.struct.field("year").cast(pl.Int32),
+            number=parts.struct.field("number").cast(pl.Int32),
+        )
+        .select(MEASURE_SCHEMA.names())
+        .cast(dict(MEASURE_SCHEMA))
+        .sort("year", "number")
+    )

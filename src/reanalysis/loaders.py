@@ -1,0 +1,51 @@
+"""Public loaders: customs series and their conflicts, ready for analysis.
+
+>>> frame = load_customs()
+>>> april = frame.filter(pl.col("commodity") == "rare earths", pl.col("flow") == "export",
+...                      pl.col("period") == pl.date(2025, 4, 1))
+>>> april.select("value_t", "ytd_t", "months").row(0)
+(4784.8, 18962.0, 1)
+"""
+
+from pathlib import Path
+
+import polars as pl
+
+from reanalysis import paths
+from reanalysis.readers import check_cumulatives, detect_format, read_statements
+from reanalysis.reconcile import conflicts, reconcile
+
+
+def load_statements(path: str | Path | None = None, *, format: str = "auto") -> pl.DataFrame:
+    """Every stated figure, validated (see :data:`reanalysis.readers.STATEMENT_SCHEMA`).
+
+    Without ``path``, the shipped rare earth and magnet statements.
+    """
+    files = paths.CUSTOMS_FILES if path is None else (Path(path),)
+    frame = pl.concat([read_statements(f, format=format) for f in files])
+    check_cumulatives(frame)
+    return frame
+
+
+def load_customs(path: str | Path | None = None, *, format: str = "auto") -> pl.DataFrame:
+    """The canonical monthly series (:data:`reanalysis.reconcile.CANONICAL_SCHEMA`).
+
+    One row per (reporter, commodity, flow, partner, period). ``period`` is the first day of the
+    first month covered; ``months`` is 2 for a combined January-February observation.
+    ``format`` is ``auto`` (from the header), ``statements``, ``tidy`` or ``comtrade``.
+    """
+    statements = load_statements(path, format=format)
+    records = path is not None and (format if format != "auto" else detect_format(Path(path))) in (
+        "tidy",
+        "comtrade",
+    )
+    return reconcile(statements, records=records)
+
+
+def source_conflicts(path: str | Path | None = None) -> pl.DataFrame:
+    """Every figure that disagreed with another or was excluded, with its sources.
+
+    Columns: ``commodity, flow, partner, period, measure, value_t, n_sources, chosen, rule,
+    sources, lines`` (``lines`` as ``file:line``).
+    """
+    return conflicts(load_statements(path))

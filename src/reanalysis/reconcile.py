@@ -1,0 +1,371 @@
+"""Turn statements (many sources, overlapping) into one canonical monthly series.
+
+Rules, applied in this order to every (reporter, commodity, flow, partner) series:
+
+1. **Definitions stay apart.** Statements with an ``excluded_reason`` (another definition,
+   flagged ``SUSPECT``/``NOTE``) never enter a series; other commodities are other series.
+2. **Agreement within rounding collapses.** Figures for the same month and measure whose
+   rounding intervals overlap (``|a - b| < half_unit_a + half_unit_b``) are one figure; the
+   most precise is kept and every source counts in ``n_sources``.
+3. **Disagreement is resolved by the cumulative chain, then flagged.** Where figures disagree
+   beyond rounding, every combination of candidates in that series-year is scored by how many
+   stated cumulatives it contradicts (monthly values must add up to each cumulative within the
+   summed rounding of the figures involved). Fewest contradictions wins; ties go to the
+   candidate with more distinct sources, then the more precise, then the first in the file.
+   The row gets ``has_conflict``; :func:`conflicts` lists every candidate.
+4. **January-February stays combined.** A stated January-February cumulative with no single
+   January or February figure is one 2-month observation (``months = 2``, ``period`` January).
+   It is never split.
+5. **One missing month between two cumulatives is derived**, by differencing the cumulative
+   at that month and the one before (each stated or obtained by adding stated months to a
+   stated cumulative). It is flagged ``is_derived``; ``source_url`` is the cumulative's.
+6. **Year-to-date** ``ytd_t`` is stated, or obtained the same way (``ytd_is_derived``).
+
+Records formats (tidy, Comtrade+) carry one figure per key: two different figures for one key
+raise :class:`~reanalysis.errors.DuplicateRowError` instead of rule 3.
+"""
+
+import itertools
+
+import polars as pl
+
+from reanalysis.errors import DuplicateRowError
+
+SERIES = ("reporter", "commodity", "flow", "partner")
+KEY = (*SERIES, "period", "measure")
+MAX_COMBINATIONS = 4096
+EPS = 1e-9
+NO_REPORTER = ""  # join keys must not be null; restored to null in the output
+
+CANONICAL_SCHEMA = pl.Schema(
+    {
+        "reporter": pl.String,
+        "commodity": pl.String,
+        "flow": pl.String,
+        "partner": pl.String,
+        "period": pl.Date,
+        "months": pl.Int8,
+        "value_t": pl.Float64,
+        "ytd_t": pl.Float64,
+        "is_derived": pl.Boolean,
+        "ytd_is_derived": pl.Boolean,
+        "n_sources": pl.Int32,
+        "source_url": pl.String,
+        "has_conflict": pl.Boolean,
+        "value_usd": pl.Float64,
+    }
+)
+
+CONFLICT_SCHEMA = pl.Schema(
+    {
+        "commodity": pl.String,
+        "flow": pl.String,
+        "partner": pl.String,
+        "period": pl.Date,
+        "measure": pl.String,
+        "value_t": pl.Float64,
+        "n_sources": pl.Int32,
+        "chosen": pl.Boolean,
+        "rule": pl.String,
+        "sources": pl.List(pl.String),
+        "lines": pl.List(pl.String),
+    }
+)
+
+
+def reconcile(statements: pl.DataFrame, *, records: bool = False) -> pl.DataFrame:
+    """Canonical series (``CANONICAL_SCHEMA``) from a statements frame (see :mod:`readers`).
+
+    ``records=True`` (tidy and Comtrade+ inputs) makes two different figures for one key an
+    error instead of a conflict to resolve.
+    """
+    return _reconcile(statements, records=records)[0]
+
+
+def conflicts(statements: pl.DataFrame) -> pl.DataFrame:
+    """Every disagreement and exclusion, one row per candidate figure (``CONFLICT_SCHEMA``)."""
+    return _reconcile(statements, records=False)[1]
+
+
+def _reconcile(statements: pl.DataFrame, *, records: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    usable = statements.filter(
+        pl.col("excluded_reason").is_null(), pl.col("value_t").is_not_null()
+    ).with_columns(pl.col("reporter").fill_null(NO_REPORTER))
+    candidates = _candidates(usable, records=records)
+    chosen, conflict_rows = _resolve(candidates)
+    excluded = statements.filter(pl.col("excluded_reason").is_not_null()).select(
+        "commodity", "flow", "partner", "period", "measure", "value_t",
+        n_sources=pl.lit(1, pl.Int32), chosen=pl.lit(False),
+        rule=pl.lit("excluded: ") + pl.col("excluded_reason"),
+        sources=pl.concat_list("source_url"),
+        lines=pl.concat_list(pl.col("file").str.split("/").list.last() + ":" + pl.col("line").cast(pl.String)),
+    )  # fmt: skip
+    table = pl.concat([conflict_rows, excluded]).cast(dict(CONFLICT_SCHEMA)).sort(
+        "commodity", "flow", "partner", "period", "measure", pl.col("chosen").not_()
+    )
+    canonical = _close(chosen).with_columns(
+        reporter=pl.when(pl.col("reporter") != NO_REPORTER).then("reporter")
+    )
+    return canonical, table
+
+
+def _candidates(usable: pl.DataFrame, *, records: bool) -> pl.DataFrame:
+    """One row per distinct candidate figure of each key, agreeing statements collapsed."""
+    where = pl.col("file").str.split("/").list.last() + ":" + pl.col("line").cast(pl.String)
+    usable = usable.with_columns(where=where)
+    n_values = pl.col("value_t").n_unique().over(KEY)
+    simple = usable.filter(n_values == 1)
+    multi = usable.filter(n_values > 1)
+    if records and multi.height:
+        first = multi.sort("line").group_by(KEY, maintain_order=True).agg(
+            "file", "line", "column", "value_t"
+        ).row(0, named=True)
+        raise DuplicateRowError(
+            first["file"][1], first["line"][1], first["column"][1], first["value_t"][1],
+            f"the same value as line {first['line'][0]} ({first['value_t'][0]:g} t) for "
+            f"{first['commodity']} {first['flow']} {first['partner']} {first['period']:%Y-%m}",
+        )  # fmt: skip
+    aggs = dict(
+        value_t=pl.col("value_t").sort_by("half_unit_t", "line").first(),
+        half_unit_t=pl.col("half_unit_t").min(),
+        n_sources=pl.col("source_url").n_unique().cast(pl.Int32),
+        source_url=pl.col("source_url").sort_by("half_unit_t", "line").first(),
+        sources=pl.col("source_url").unique(maintain_order=True),
+        lines=pl.col("where"),
+        first_line=pl.col("line").min(),
+        value_usd=pl.col("value_usd").first(),
+    )
+    collapsed = [simple.group_by(KEY).agg(cluster=pl.lit(0, pl.Int32), **aggs)]
+    if multi.height:
+        cluster = _clusters(multi)
+        collapsed.append(
+            multi.with_columns(cluster=cluster).group_by(*KEY, "cluster").agg(**aggs)
+        )
+    return pl.concat(collapsed, how="diagonal_relaxed")
+
+
+def _clusters(multi: pl.DataFrame) -> pl.Series:
+    """Greedy clustering of a key's figures: most precise first, join the first that agrees."""
+    ids = [0] * multi.height
+    frame = multi.with_row_index("i").sort("half_unit_t", "line")
+    for _, group in frame.group_by(KEY, maintain_order=True):
+        reps: list[tuple[float, float]] = []
+        for i, value, hu in group.select("i", "value_t", "half_unit_t").iter_rows():
+            for k, (rep, rep_hu) in enumerate(reps):
+                if abs(value - rep) < hu + rep_hu - EPS:
+                    ids[i] = k
+                    break
+            else:
+                ids[i] = len(reps)
+                reps.append((value, hu))
+    return pl.Series("cluster", ids, dtype=pl.Int32)
+
+
+def _resolve(candidates: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Pick one candidate per key (rule 3); return the choice and the conflict listing."""
+    n = pl.len().over(KEY)
+    single = candidates.filter(n == 1).with_columns(has_conflict=pl.lit(False))
+    contested = candidates.filter(n > 1)
+    if contested.height == 0:
+        return single, pl.DataFrame(schema=CONFLICT_SCHEMA)
+    year = pl.col("period").dt.year()
+    context = single.with_columns(year=year).partition_by(*SERIES, "year", as_dict=True)
+    picks: list[pl.DataFrame] = []
+    listing: list[pl.DataFrame] = []
+    for key, group in contested.sort(*KEY, "cluster").with_columns(year=year).group_by(
+        *SERIES, "year", maintain_order=True
+    ):
+        ctx = context.get(key, single.clear().with_columns(year=year))
+        choice, rules = _choose(group.drop("year"), ctx.drop("year"))
+        picks.append(choice)
+        listing.append(rules)
+    chosen = pl.concat(picks).with_columns(has_conflict=pl.lit(True))
+    return pl.concat([single, chosen], how="diagonal_relaxed"), pl.concat(listing)
+
+
+def _choose(group: pl.DataFrame, context: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    keys = group.select(KEY).unique(maintain_order=True).rows()
+    options = [group.filter(*(pl.col(k).eq_missing(v) for k, v in zip(KEY, key, strict=True)))
+               for key in keys]  # fmt: skip
+    sizes = [o.height for o in options]
+
+    def score(combo: tuple[int, ...]) -> tuple:
+        rows = pl.concat([o[i] for o, i in zip(options, combo, strict=True)])
+        broken = _violations(pl.concat([context, rows], how="diagonal_relaxed"))
+        return (broken, -int(rows["n_sources"].sum()), float(rows["half_unit_t"].sum()),
+                int(rows["first_line"].sum()))  # fmt: skip
+
+    combos = list(itertools.product(*(range(s) for s in sizes)))
+    use_chain = len(combos) <= MAX_COMBINATIONS
+    scored = {c: score(c) for c in combos} if use_chain else {}
+    if use_chain:
+        best = min(combos, key=scored.__getitem__)
+    else:  # too many to enumerate: rank each key on its own, without the chain
+        best = tuple(
+            min(range(o.height), key=lambda i, o=o: (-o["n_sources"][i], o["half_unit_t"][i],
+                                                      o["first_line"][i]))
+            for o in options
+        )  # fmt: skip
+    rules = []
+    for k, option in enumerate(options):
+        why = "first in the file"
+        if use_chain:
+            rivals = [scored[best[:k] + (i,) + best[k + 1 :]] for i in range(sizes[k])]
+            mine = rivals[best[k]]
+            others = [r for i, r in enumerate(rivals) if i != best[k]]
+            for pos, text in ((0, "consistent with the cumulative chain"),
+                              (1, "more distinct sources"), (2, "more precise")):  # fmt: skip
+                if all(mine[pos] < r[pos] for r in others):
+                    why = text
+                    break
+        else:
+            why = "most sources, then precision (too many candidates for the chain)"
+        rules.append(option.with_columns(chosen=pl.int_range(pl.len()) == best[k],
+                                         rule=pl.lit(why)))  # fmt: skip
+    choice = pl.concat([o[i] for o, i in zip(options, best, strict=True)])
+    listing = pl.concat(rules).select(
+        *CONFLICT_SCHEMA.names()[:6], "n_sources", "chosen", "rule", "sources", "lines"
+    )
+    return choice, listing
+
+
+def _violations(cells: pl.DataFrame) -> int:
+    return int(_chain(cells)["violates"].sum())
+
+
+def _chain(candidates: pl.DataFrame) -> pl.DataFrame:
+    """Month grid per series-year with the cumulative chain closed (rules 4-6).
+
+    Columns added per month: ``v`` (value), ``c`` (cumulative), ``is_jf`` (the month-2 cell of
+    a combined January-February year), ``is_derived``, ``ytd_is_derived``, ``violates``.
+    """
+    year = pl.col("period").dt.year().alias("year")
+    month = pl.col("period").dt.month().alias("month")
+    cells = candidates.with_columns(year, month)
+    pick = ["value_t", "half_unit_t", "source_url", "n_sources", "has_conflict", "value_usd"]
+    by_measure = {
+        m: cells.filter(pl.col("measure") == m).select(
+            *SERIES, "year", "month", *(pl.col(c).alias(f"{m}_{c}") for c in pick)
+        )
+        for m in ("month", "ytd")
+    }
+    grid = (
+        cells.select(*SERIES, "year").unique()
+        .join(pl.DataFrame({"month": pl.int_range(1, 13, eager=True).cast(pl.Int8)}), how="cross")
+        .join(by_measure["month"], on=[*SERIES, "year", "month"], how="left")
+        .join(by_measure["ytd"], on=[*SERIES, "year", "month"], how="left")
+        .sort(*SERIES, "year", "month")
+    )  # fmt: skip
+    g = [*SERIES, "year"]
+    v, c = pl.col("month_value_t"), pl.col("ytd_value_t")
+    m = pl.col("month")
+    jf_year = (((m == 2) & c.is_not_null() & v.is_null()).any() & ~(
+        (m <= 2) & v.is_not_null() | (m == 1) & c.is_not_null()).any()).over(g)  # fmt: skip
+    grid = grid.with_columns(jf_year=jf_year).with_columns(
+        is_jf=pl.col("jf_year") & (m == 2),
+        jan_of_jf=pl.col("jf_year") & (m == 1),
+    )
+    # In a combined year the month-2 cell holds the January-February figure as its value.
+    grid = grid.with_columns(
+        **{f"month_{x}": pl.when("is_jf").then(pl.col(f"ytd_{x}")).otherwise(pl.col(f"month_{x}"))
+           for x in pick}  # fmt: skip
+    )
+    known = v.is_not_null() | pl.col("jan_of_jf")
+    anchor = c.is_not_null()
+    grid = grid.with_columns(
+        known=known,
+        anchor=anchor,
+        S=v.fill_null(0).cum_sum().over(g),
+        K=(~known).cast(pl.Int32).cum_sum().over(g),
+        H=pl.col("month_half_unit_t").fill_null(0).cum_sum().over(g),
+    )
+
+    def at_anchor(col: str, fill: float | None, *, back: bool = False, strict: bool = False):
+        e = pl.when("anchor").then(pl.col(col))
+        if strict:
+            e = e.shift(1)
+        e = e.backward_fill() if back else e.forward_fill()
+        return e.over(g) if fill is None else e.over(g).fill_null(fill)
+
+    grid = grid.with_columns(
+        fC=at_anchor("ytd_value_t", 0.0), fS=at_anchor("S", 0.0), fK=at_anchor("K", 0),
+        bC=at_anchor("ytd_value_t", None, back=True), bS=at_anchor("S", None, back=True),
+        bK=at_anchor("K", None, back=True),
+        pC=at_anchor("ytd_value_t", 0.0, strict=True), pS=at_anchor("S", 0.0, strict=True),
+        pK=at_anchor("K", 0, strict=True), pH=at_anchor("H", 0.0, strict=True),
+        pU=at_anchor("ytd_half_unit_t", 0.0, strict=True),
+        f_url=at_anchor("ytd_source_url", None), b_url=at_anchor("ytd_source_url", None, back=True),
+    )  # fmt: skip
+    S, K = pl.col("S"), pl.col("K")
+    forward = pl.when(K == pl.col("fK")).then(pl.col("fC") + S - pl.col("fS"))
+    backward = pl.when(K == pl.col("bK")).then(pl.col("bC") - (pl.col("bS") - S))
+    grid = grid.with_columns(
+        C=pl.when("jan_of_jf").then(None).otherwise(pl.coalesce(c, forward, backward)),
+        C_url=pl.coalesce(
+            pl.when(anchor).then(pl.col("ytd_source_url")),
+            pl.when(forward.is_not_null()).then("f_url"),
+            pl.col("b_url"),
+        ),
+        violates=anchor & (K == pl.col("pK")) & (
+            (c - (pl.col("pC") + S - pl.col("pS"))).abs()
+            > pl.col("ytd_half_unit_t") + pl.col("pU") + pl.col("H") - pl.col("pH") + EPS
+        ),
+    )  # fmt: skip
+    prev_c = pl.when(m == 1).then(0.0).otherwise(pl.col("C").shift(1).over(g))
+    # A derived cumulative to February, with no January figure at all, is a derived
+    # January-February observation (rule 4 for a cumulative obtained by rule 6).
+    late_jf = (m == 2) & ~pl.col("jf_year") & v.is_null() & pl.col("C").is_not_null() & ~(
+        ((m == 1) & (v.is_not_null() | pl.col("C").is_not_null())).any().over(g))
+    grid = grid.with_columns(late_jf=late_jf).with_columns(
+        is_jf=pl.col("is_jf") | pl.col("late_jf"),
+        jan_of_jf=pl.col("jan_of_jf") | ((m == 1) & pl.col("late_jf").shift(-1).over(g)),
+    )
+    derive = pl.col("late_jf") | (~pl.col("known") & pl.col("C").is_not_null()
+                                  & prev_c.is_not_null())  # fmt: skip
+    return grid.with_columns(
+        is_derived=derive,
+        v=pl.when("late_jf").then("C").when(derive).then(pl.col("C") - prev_c).otherwise(v),
+        ytd_is_derived=pl.col("C").is_not_null() & ~anchor,
+    )
+
+
+def _close(chosen: pl.DataFrame) -> pl.DataFrame:
+    if chosen.filter(pl.col("measure") == "ytd").height == 0:
+        return _running_ytd(chosen)
+    grid = _chain(chosen)
+    decimals = 6
+    rows = grid.filter(~pl.col("jan_of_jf"), pl.col("v").is_not_null() | pl.col("C").is_not_null())
+    out = rows.select(
+        *SERIES,
+        period=pl.date("year", pl.when("is_jf").then(1).otherwise("month"), 1),
+        months=pl.when("is_jf").then(2).otherwise(1).cast(pl.Int8),
+        value_t=pl.col("v").round(decimals),
+        ytd_t=pl.col("C").round(decimals),
+        is_derived=pl.col("is_derived"),
+        ytd_is_derived=pl.col("ytd_is_derived"),
+        n_sources=pl.when("is_derived").then(0).otherwise(
+            pl.coalesce("month_n_sources", "ytd_n_sources")),
+        source_url=pl.when("is_derived").then("C_url").otherwise(
+            pl.coalesce("month_source_url", "ytd_source_url", "C_url")),
+        has_conflict=pl.col("month_has_conflict").fill_null(False)
+        | pl.col("ytd_has_conflict").fill_null(False),
+        value_usd=pl.col("month_value_usd"),
+    )  # fmt: skip
+    return out.cast(dict(CANONICAL_SCHEMA)).sort(*SERIES, "period", nulls_last=True)
+
+
+def _running_ytd(chosen: pl.DataFrame) -> pl.DataFrame:
+    """Rule 6 when no cumulative is stated: a running sum, defined while no month is missing."""
+    g = [*SERIES, pl.col("period").dt.year()]
+    running = chosen.sort(*SERIES, "period", nulls_last=True).with_columns(
+        ytd_t=pl.when(pl.col("value_t").is_not_null().cum_sum().over(g)
+                      == pl.col("period").dt.month().cast(pl.UInt32))
+        .then(pl.col("value_t").cum_sum().over(g)),
+    )  # fmt: skip
+    return running.select(
+        *SERIES, "period",
+        months=pl.lit(1, pl.Int8), value_t="value_t", ytd_t="ytd_t",
+        is_derived=pl.lit(False), ytd_is_derived=pl.col("ytd_t").is_not_null(),
+        n_sources="n_sources", source_url="source_url", has_conflict="has_conflict",
+        value_usd="value_usd",
+    ).cast(dict(CANONICAL_SCHEMA))  # fmt: skip
