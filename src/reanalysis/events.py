@@ -31,6 +31,11 @@ MEASURE_SCHEMA = pl.Schema(
      "effective": pl.Date, "scheduled": pl.Date, "suspended": pl.Date, "items": pl.String,
      "event_ids": pl.List(pl.String)}
 )  # fmt: skip
+# Which events concern a commodity: a pattern over items and summary, by commodity keyword.
+RELEVANCE = {
+    "rare earth": r"(?i)rare.earth|samarium|gadolinium|terbium|dysprosium|lutetium|scandium|"
+    r"yttrium|holmium|erbium|thulium|europium|ytterbium|magnet",
+}
 _NUMBERS = re.compile(r"No\.\s*([\d,\s\-]+?)\s*\[(\d{4})\]")
 _DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 
@@ -123,3 +128,25 @@ def licence_measures(events: pl.DataFrame) -> pl.DataFrame:
         .cast(dict(MEASURE_SCHEMA))
         .sort("year", "number")
     )
+
+
+def relevant_to(events: pl.DataFrame, commodity: str) -> pl.DataFrame:
+    """Events that concern ``commodity`` (all events for a commodity with no pattern).
+
+    An event is relevant when its items or summary match the commodity's pattern, or when it
+    belongs to a numbered measure one of whose events matches.
+
+    >>> ev = relevant_to(load_licence_events(), "rare earth permanent magnets")
+    >>> "No. 23 [2023]" in " ".join(ev["announcement"].drop_nulls())  # gallium: not relevant
+    False
+    """
+    for keyword, pattern in RELEVANCE.items():
+        if keyword in commodity.lower():
+            text = pl.concat_str(pl.col("items").fill_null(""), pl.col("summary").fill_null(""))
+            matched = events.filter(text.str.contains(pattern))
+            measures = {m for a in matched["announcement"].to_list() for m in measure_ids(a)}
+            named = pl.col("announcement").map_elements(
+                lambda a: bool(measures.intersection(measure_ids(a))), return_dtype=pl.Boolean
+            )
+            return events.filter(text.str.contains(pattern) | named.fill_null(False))
+    return events

@@ -49,3 +49,33 @@ def source_conflicts(path: str | Path | None = None) -> pl.DataFrame:
     sources, lines`` (``lines`` as ``file:line``).
     """
     return conflicts(load_statements(path))
+
+
+def select_series(
+    frame: pl.DataFrame,
+    *,
+    commodity: str,
+    flow: str = "export",
+    partner: str = "World",
+    start: str | None = None,
+    end: str | None = None,
+) -> pl.DataFrame:
+    """Rows of one series of a canonical frame, optionally within ``start``..``end`` (YYYY-MM).
+
+    Raises ``KeyError`` naming the series on offer when none matches.
+
+    >>> s = select_series(load_customs(), commodity="rare earths", start="2025-01", end="2025-03")
+    >>> s.select("period", "months", "value_t").rows()
+    [(datetime.date(2025, 1, 1), 2, 8511.0), (datetime.date(2025, 3, 1), 1, 5666.3)]
+    """
+    chosen = frame.filter(
+        pl.col("commodity") == commodity, pl.col("flow") == flow, pl.col("partner") == partner
+    )
+    if chosen.height == 0:
+        offered = frame.select("commodity", "flow", "partner").unique().sort(pl.all())
+        listing = "; ".join(" / ".join(r) for r in offered.rows())
+        raise KeyError(f"no series {commodity} / {flow} / {partner}; available: {listing}")
+    for bound, keep in ((start, pl.col("period") >= pl.col("_b")), (end, pl.col("period") <= pl.col("_b"))):
+        if bound is not None:
+            chosen = chosen.with_columns(_b=pl.lit(f"{bound}-01").str.to_date()).filter(keep).drop("_b")
+    return chosen

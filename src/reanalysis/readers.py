@@ -100,7 +100,8 @@ def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
 
     >>> from reanalysis import paths
     >>> st = read_statements(paths.CUSTOMS_FILES[0])
-    >>> st.filter(pl.col("period") == pl.date(2025, 4, 1), pl.col("measure") == "ytd")[
+    >>> st.filter(pl.col("period") == pl.date(2025, 4, 1), pl.col("measure") == "ytd",
+    ...           pl.col("flow") == "export")[
     ...     "value_t"].to_list()
     [18962.0, 18962.0, 18962.0]
     """
@@ -119,13 +120,14 @@ def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
 def detect_format(path: Path) -> str:
     """Name the format of ``path`` from its header; raise a typed error when none fits."""
     columns = _header(path)
-    if set(CUSTOMS_HEADER) <= set(columns) or set(MAGNET_HEADER) <= set(columns):
-        return "statements"
     candidates = {
         "statements": CUSTOMS_HEADER if "flow" in columns else MAGNET_HEADER,
         "tidy": TIDY_REQUIRED,
         "comtrade": COMTRADE_REQUIRED,
     }
+    for name, required in candidates.items():
+        if set(required) <= set(columns):
+            return name
     name, required = max(candidates.items(), key=lambda kv: _overlap(kv[1], columns))
     if _overlap(required, columns) >= 0.5:
         missing = [c for c in required if c not in columns]
@@ -347,7 +349,12 @@ def _read_tidy(path: Path) -> pl.DataFrame:
     if has_url:
         schema["source_url"] = pl.String
     lazy = _scan(path, {**schema, "value": pl.Float64}).select([*schema, "value"])
-    frame = _collect_checked(path, lazy, ("value",))
+    try:
+        frame = _collect_checked(path, lazy, ("value",))
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" in str(exc).lower():
+            _check_utf8(path, path.read_bytes())
+        raise
     if frame.height == 0:
         raise EmptyFileError(path, 2, None, "a header and no data rows", "at least one data row")
     frame = frame.with_row_index("line", offset=2).with_columns(pl.col("line").cast(pl.Int64))
@@ -467,8 +474,13 @@ def check_cumulatives(statements: pl.DataFrame) -> None:
     )
     if falls.height:
         row = falls.row(0, named=True)
+        earlier = ytd.filter(
+            *(pl.col(k) == row[k] for k in series),
+            pl.col("period").dt.year() == row["period"].year,
+            pl.col("period") < row["period"],
+        ).sort("value_t", descending=True).row(0, named=True)
         raise CumulativeError(
             row["file"], row["line"], row["column"], row["value_t"],
-            f"a January-to-date total of at least {row['prior']:g} t "
-            "(an earlier cumulative of the same year)",
+            f"at least the {earlier['value_t']:g} t stated for January-{earlier['period']:%m %Y} "
+            f"on line {earlier['line']} (a cumulative cannot fall within a year)",
         )  # fmt: skip

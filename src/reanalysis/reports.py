@@ -1,0 +1,235 @@
+"""Regenerate reports: every notebook x parameter set, executed by papermill (``make reports``).
+
+- Parameter sets live in ``params/<notebook>/<set>.yml``; a notebook without any runs once with
+  its defaults.
+- A report is re-executed only when its notebook, its parameter file, the package source or
+  the raw data changed (a digest of those is kept in ``reports/.stamps/``).
+- Two notebooks at a time by default, one progress line per report.
+- Outputs are written atomically: a failed run keeps its executed notebook for debugging
+  (``reports/<report>.ipynb``) and leaves the previous good HTML in place.
+
+Run ``python -m reanalysis.reports --help`` for options.
+"""
+
+import argparse
+import hashlib
+import html
+import json
+import os
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import yaml
+
+from reanalysis import paths
+
+KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report: a notebook run with one parameter set."""
+
+    notebook: Path
+    params_file: Path | None
+    parameters: dict = field(default_factory=dict, hash=False)
+
+    @property
+    def name(self) -> str:
+        stem = self.notebook.stem
+        return stem if self.params_file is None else f"{stem}--{self.params_file.stem}"
+
+    @property
+    def label(self) -> str:
+        shown = ", ".join(f"{k}={v}" for k, v in self.parameters.items())
+        return f"{self.notebook.stem} ({shown or 'defaults'})"
+
+
+@dataclass
+class Outcome:
+    job: Job
+    seconds: float
+    error: str | None = None
+
+
+def _atomic_write(path: Path, data: bytes | str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data.encode() if isinstance(data, str) else data)
+    os.replace(tmp, path)
+
+
+def discover(notebooks: Path, params: Path) -> list[Job]:
+    """Jobs for every notebook in ``notebooks`` and parameter set in ``params/<notebook>/``."""
+    jobs = []
+    for nb in sorted(notebooks.glob("*.ipynb")):
+        sets = sorted((params / nb.stem).glob("*.yml"))
+        if not sets:
+            jobs.append(Job(nb, None))
+        for p in sets:
+            loaded = yaml.safe_load(p.read_text()) or {}
+            if not isinstance(loaded, dict):
+                raise ValueError(f"{p}: expected a mapping of parameter names to values")
+            jobs.append(Job(nb, p, loaded))
+    return jobs
+
+
+def shared_digest() -> str:
+    """Digest of what every report reads: the package source and the raw data."""
+    h = hashlib.sha256()
+    for root in (paths.SRC, paths.RAW):
+        for f in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            h.update(str(f.relative_to(root)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def job_digest(job: Job, shared: str) -> str:
+    h = hashlib.sha256(shared.encode())
+    h.update(job.notebook.read_bytes())
+    if job.params_file is not None:
+        h.update(job.params_file.read_bytes())
+    return h.hexdigest()
+
+
+def execute(job: Job, out_dir: Path) -> Outcome:
+    """Execute one job; write ``<name>.ipynb`` and (on success only) ``<name>.html``."""
+    import nbformat
+    import papermill
+
+    start = time.perf_counter()
+    executed = out_dir / f"{job.name}.ipynb"
+    tmp = out_dir / f".{job.name}.running.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(job.notebook), str(tmp), parameters=job.parameters, kernel_name=KERNEL,
+            cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
+            shutdown_kernel="immediate",
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport warning per run
+        )  # fmt: skip
+    except papermill.PapermillExecutionError as exc:
+        where = f"cell {exc.cell_index + 1}"
+        if tmp.exists():
+            where = _failing_cell(nbformat.read(tmp, as_version=4)) or where
+            os.replace(tmp, executed)
+        return Outcome(job, time.perf_counter() - start, f"{where}: {exc.ename}: {exc.evalue}")
+    except Exception as exc:  # kernel start-up, bad parameters, unreadable notebook
+        return Outcome(job, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
+    nb = nbformat.read(tmp, as_version=4)
+    body = to_html(nb, job.label)
+    os.replace(tmp, executed)
+    _atomic_write(out_dir / f"{job.name}.html", body)
+    return Outcome(job, time.perf_counter() - start)
+
+
+def _failing_cell(nb) -> str | None:
+    """'cell N (first line)' of the failed cell, N counted in the source notebook (from 1)."""
+    added = {"injected-parameters", "papermill-error-cell-tag"}
+    own = [c for c in nb.cells if not added.intersection(c.metadata.get("tags", []))]
+    for number, cell in enumerate(own, start=1):
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            first_line = (cell.source.strip().splitlines() or [""])[0][:60]
+            return f"cell {number} ({first_line!r})"
+    return None
+
+
+def to_html(nb, title: str) -> str:
+    """A self-contained HTML page: code hidden, charts as inline SVG, no CDN script."""
+    from nbconvert import HTMLExporter
+
+    no_cdn = {k: "" for k in ("require_js_url", "mathjax_url", "jquery_url", "mermaid_js_url",
+                               "mermaid_layout_elk_js_url")}  # fmt: skip
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, **no_cdn)  # fmt: skip
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return re.sub(r'<script src="">\s*</script>', "", body)
+
+
+def data_vintage() -> str:
+    """A line saying which data the reports were built from."""
+    from reanalysis.provenance import vintage
+
+    return vintage()
+
+
+def write_index(jobs: list[Job], out_dir: Path) -> None:
+    rows = []
+    for job in jobs:
+        built = (out_dir / f"{job.name}.html").exists()
+        params = html.escape(json.dumps(job.parameters, default=str)) if job.parameters else "defaults"
+        link = (f'<a href="{job.name}.html">{html.escape(job.name)}</a>' if built
+                else f"{html.escape(job.name)} (not built)")  # fmt: skip
+        rows.append(f"<tr><td>{link}</td><td>{job.notebook.name}</td><td><code>{params}</code>"
+                    f'</td><td><a href="{job.name}.ipynb">notebook</a></td></tr>')  # fmt: skip
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>reanalysis reports</title>
+<style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.3em .8em;text-align:left}}
+tr:nth-child(even){{background:#f4f4f4}}</style></head><body>
+<h1>reanalysis reports</h1><p>Data vintage: {html.escape(data_vintage())}</p>
+<table><tr><th>report</th><th>notebook</th><th>parameters</th><th>executed</th></tr>
+{chr(10).join(rows)}</table></body></html>
+"""
+    _atomic_write(out_dir / "index.html", page)
+
+
+def build(notebooks: Path, params: Path, out_dir: Path, *, jobs: int = 2, force: bool = False) -> int:
+    """Execute the reports that changed; return the process exit code."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamps = out_dir / ".stamps"
+    stamps.mkdir(exist_ok=True)
+    todo = discover(notebooks, params)
+    shared = shared_digest()
+    digests = {job: job_digest(job, shared) for job in todo}
+
+    def fresh(job: Job) -> bool:
+        stamp = stamps / f"{job.name}.sha256"
+        return (not force and stamp.exists() and stamp.read_text() == digests[job]
+                and (out_dir / f"{job.name}.html").exists())  # fmt: skip
+
+    stale = [job for job in todo if not fresh(job)]
+    if not stale:
+        if not (out_dir / "index.html").exists():
+            write_index(todo, out_dir)
+        print(f"reports: nothing changed, {len(todo)} reports up to date in {out_dir}")
+        return 0
+    print(f"reports: executing {len(stale)} of {len(todo)} (up to {jobs} at a time)", flush=True)
+    failures: list[Outcome] = []
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(stale))),
+                             mp_context=get_context("spawn")) as pool:  # fmt: skip
+        futures = [pool.submit(execute, job, out_dir) for job in stale]
+        for done, future in enumerate(as_completed(futures), start=1):
+            outcome = future.result()
+            line = f"[{done}/{len(stale)}] {outcome.job.label} {outcome.seconds:.1f} s"
+            if outcome.error:
+                failures.append(outcome)
+                print(f"{line} FAILED", flush=True)
+            else:
+                _atomic_write(stamps / f"{outcome.job.name}.sha256", digests[outcome.job])
+                print(line, flush=True)
+    write_index(todo, out_dir)
+    for f in failures:
+        print(f"error: notebook {f.job.notebook.name}, parameters "
+              f"{f.job.params_file.name if f.job.params_file else 'defaults'} "
+              f"{json.dumps(f.job.parameters, default=str)}: {f.error}\n"
+              f"  executed notebook kept at {out_dir / (f.job.name + '.ipynb')}; "
+              "previous HTML left in place", file=sys.stderr)  # fmt: skip
+    return 1 if failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reanalysis.reports", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks at a time (default 2)")
+    parser.add_argument("--force", action="store_true", help="re-execute every report")
+    parser.add_argument("--notebooks", type=Path, default=paths.NOTEBOOKS)
+    parser.add_argument("--params", type=Path, default=paths.PARAMS)
+    parser.add_argument("--out", type=Path, default=paths.REPORTS)
+    args = parser.parse_args(argv)
+    return build(args.notebooks, args.params, args.out, jobs=args.jobs, force=args.force)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""make reports: incremental, parallel, and a failure never replaces a good report."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from reanalysis.reports import discover
+
+
+def notebook(path: Path, *cells: str) -> None:
+    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                               "language": "python"}})  # fmt: skip
+    nb.cells = [new_code_cell("x = 1", metadata={"tags": ["parameters"]})]
+    nb.cells += [new_code_cell(c) for c in cells]
+    nbformat.write(nb, path)
+
+
+def run(tmp: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "reanalysis.reports", "--notebooks", str(tmp / "nb"),
+         "--params", str(tmp / "params"), "--out", str(tmp / "out")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "params" / "tiny").mkdir(parents=True)
+    (tmp_path / "params" / "tiny" / "two.yml").write_text("x: 2\n")
+    notebook(tmp_path / "nb" / "tiny.ipynb", "print('x is', x)")
+    return tmp_path
+
+
+def test_a_broken_notebook_fails_loudly_and_keeps_the_good_report(project):
+    first = run(project)
+    assert first.returncode == 0, first.stderr
+    assert "[1/1] tiny (x=2)" in first.stdout
+    good = (project / "out" / "tiny--two.html").read_text()
+    assert "x is 2" in good
+
+    notebook(project / "nb" / "tiny.ipynb", "print('x is', x)", "y = x / 0")
+    second = run(project)
+    assert second.returncode == 1
+    assert "notebook tiny.ipynb, parameters two.yml" in second.stderr
+    assert "cell 3 ('y = x / 0'): ZeroDivisionError" in second.stderr
+    assert (project / "out" / "tiny--two.html").read_text() == good
+    kept = nbformat.read(project / "out" / "tiny--two.ipynb", as_version=4)
+    assert kept.cells[-1].outputs[0]["ename"] == "ZeroDivisionError"
+
+    third = run(project)  # still broken: retried, not marked up to date
+    assert third.returncode == 1
+
+
+def test_a_second_run_does_nothing_and_says_so(project):
+    assert run(project).returncode == 0
+    again = run(project)
+    assert again.returncode == 0
+    assert "nothing changed, 1 reports up to date" in again.stdout
+    index = (project / "out" / "index.html").read_text()
+    assert "tiny--two.html" in index and "{&quot;x&quot;: 2}" in index
+
+
+def test_a_notebook_without_parameter_sets_runs_with_defaults(tmp_path):
+    (tmp_path / "nb").mkdir()
+    notebook(tmp_path / "nb" / "plain.ipynb")
+    jobs = discover(tmp_path / "nb", tmp_path / "params")
+    assert [(j.name, j.label) for j in jobs] == [("plain", "plain (defaults)")]
+
+
+def test_every_shipped_notebook_has_a_parameters_cell_and_the_python3_kernel():
+    from reanalysis import paths
+
+    for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        assert nb.metadata.kernelspec.name == "python3", path.name
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, path.name
