@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS := never
 export PYTHONDONTWRITEBYTECODE :=
 JOBS ?= 2
 
-.PHONY: help env data reports test lab bench lint clean browser
+.PHONY: help env data reports test lab bench lint clean browser snapshot
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1m%-9s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,6 +38,9 @@ data: env ## Write data/processed/*.parquet from data/raw/ (only when inputs cha
 reports: env ## Execute every notebook x parameter set into reports/ (incremental)
 	@$(PY) -m reanalysis.reports --jobs $(JOBS)
 
+snapshot: env ## Re-execute notebooks with defaults and store outputs (what nbval compares)
+	@$(PY) -m reanalysis.reports --snapshot
+
 browser: ## Install headless Chromium for the browser test (Debian package)
 	@command -v chromium >/dev/null || { \
 	  [ "$$(id -u)" = 0 ] || { echo "chromium missing: run 'sudo apt-get install -y chromium'"; exit 1; }; \
@@ -45,7 +48,7 @@ browser: ## Install headless Chromium for the browser test (Debian package)
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test: env browser ## Run unit tests, notebook checks (nbval) and the browser test
-	@$(PY) -m pytest -p no:cacheprovider tests notebooks --nbval-lax
+	@$(PY) -m pytest -p no:cacheprovider --doctest-modules src/reanalysis tests notebooks --nbval-lax
 
 lab: env ## Open JupyterLab on the project environment
 	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)

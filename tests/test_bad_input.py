@@ -18,7 +18,9 @@ from reanalysis.errors import (
 from reanalysis.readers import COMTRADE_REQUIRED
 
 TIDY = "period,commodity,flow,partner,value,unit\n"
-STATEMENTS = "period,flow,commodity,value_t,ytd_t,mom_pct_reported,yoy_pct_reported,source_url,quote\n"
+STATEMENTS = (
+    "period,flow,commodity,value_t,ytd_t,mom_pct_reported,yoy_pct_reported,source_url,quote\n"
+)
 
 
 def where(err: InputError) -> tuple[int | None, str | None]:
@@ -72,7 +74,9 @@ def test_non_numeric_quantity_in_statements(write):
 
 
 def test_conflicting_duplicate_rows(write):
-    rows = "2025-01,ore,export,World,5,t\n2025-02,ore,export,World,6,t\n2025-01,ore,export,World,7,t\n"
+    rows = (
+        "2025-01,ore,export,World,5,t\n2025-02,ore,export,World,6,t\n2025-01,ore,export,World,7,t\n"
+    )
     err = raises(write("t.csv", TIDY + rows), DuplicateRowError)
     assert where(err) == (4, "value") and "line 2" in str(err)
 
@@ -113,7 +117,9 @@ def test_unknown_format_name(write):
 
 
 def test_undecodable_bytes(write):
-    content = (TIDY + "2025-01,ore,export,World,5,t\n").encode() + b"2025-02,\xff\xfeore,export,World,5,t\n"
+    content = (
+        TIDY + "2025-01,ore,export,World,5,t\n"
+    ).encode() + b"2025-02,\xff\xfeore,export,World,5,t\n"
     err = raises(write("t.csv", content), EncodingError)
     assert where(err) == (3, "commodity")
 

@@ -59,6 +59,8 @@ def test_bad_kind_names_line_and_column(tmp_path):
 
     lines = paths.EVENTS_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
     bad = tmp_path / "events.csv"
-    bad.write_text(lines[0] + lines[1] + lines[2].replace(",effective,", ",efective,"), encoding="utf-8")
+    bad.write_text(
+        lines[0] + lines[1] + lines[2].replace(",effective,", ",efective,"), encoding="utf-8"
+    )
     with pytest.raises(BadValueError, match=r"line 3, column 'kind': found 'efective'"):
         load_licence_events(bad)

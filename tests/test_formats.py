@@ -8,15 +8,55 @@ from polars.testing import assert_frame_equal
 from reanalysis import load_customs
 from reanalysis.readers import COMTRADE_REQUIRED, detect_format
 
-ALL_COMTRADE = (
-    "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,"
-    "flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,"
-    "classificationCode,classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,"
-    "aggrLevel,isLeaf,customsCode,customsDesc,mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,"
-    "isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,"
-    "isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,"
-    "legacyEstimationFlag,isReported,isAggregate"
-).split(",")
+ALL_COMTRADE = [
+    "typeCode",
+    "freqCode",
+    "refPeriodId",
+    "refYear",
+    "refMonth",
+    "period",
+    "reporterCode",
+    "reporterISO",
+    "reporterDesc",
+    "flowCode",
+    "flowDesc",
+    "partnerCode",
+    "partnerISO",
+    "partnerDesc",
+    "partner2Code",
+    "partner2ISO",
+    "partner2Desc",
+    "classificationCode",
+    "classificationSearchCode",
+    "isOriginalClassification",
+    "cmdCode",
+    "cmdDesc",
+    "aggrLevel",
+    "isLeaf",
+    "customsCode",
+    "customsDesc",
+    "mosCode",
+    "motCode",
+    "motDesc",
+    "qtyUnitCode",
+    "qtyUnitAbbr",
+    "qty",
+    "isQtyEstimated",
+    "altQtyUnitCode",
+    "altQtyUnitAbbr",
+    "altQty",
+    "isAltQtyEstimated",
+    "netWgt",
+    "isNetWgtEstimated",
+    "grossWgt",
+    "isGrossWgtEstimated",
+    "cifvalue",
+    "fobvalue",
+    "primaryValue",
+    "legacyEstimationFlag",
+    "isReported",
+    "isAggregate",
+]
 
 
 def world_magnets_2025(shipped: pl.DataFrame) -> pl.DataFrame:
@@ -57,13 +97,17 @@ def test_tidy_csv_and_parquet_and_comtrade_agree(shipped, tmp_path):
     assert_frame_equal(world.select("period", "value_t"), reference, abs_tol=1e-9)
     assert world["commodity"].unique().to_list() == ["850511"]
     assert world["reporter"].unique().to_list() == ["China"]
-    assert_frame_equal(world.select("value_usd"), reference.select(value_usd=pl.col("value_t") * 40_000))
+    assert_frame_equal(
+        world.select("value_usd"), reference.select(value_usd=pl.col("value_t") * 40_000)
+    )
     ivory = comtrade.filter(pl.col("partner") == "Côte d'Ivoire")
     assert ivory.select("value_t").item() == 1.5
 
 
 def test_tidy_kilograms_convert_to_tonnes(write):
-    path = write("t.csv", "period,commodity,flow,partner,value,unit\n2025-01,ore,export,World,2500,kg\n")
+    path = write(
+        "t.csv", "period,commodity,flow,partner,value,unit\n2025-01,ore,export,World,2500,kg\n"
+    )
     assert load_customs(path).select("value_t", "ytd_t").row(0) == (2.5, 2.5)
 
 

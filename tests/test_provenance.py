@@ -33,7 +33,9 @@ def test_every_row_has_a_source_address(path):
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert rows
-    missing = [i + 2 for i, r in enumerate(rows) if not r["source_url"].startswith(("http://", "https://"))]
+    missing = [
+        i + 2 for i, r in enumerate(rows) if not r["source_url"].startswith(("http://", "https://"))
+    ]
     assert missing == []
 
 

@@ -96,12 +96,13 @@ def test_january_february_stays_one_two_month_observation(write):
             "2025-03,export,ore,5666.3,,,,https://a.example/mar,q\n")  # fmt: skip
     got = series(load_customs(write("s.csv", HEADER + rows)))
     assert got.select("period", "months", "value_t").rows() == [
-        (D(2025, 1, 1), 2, 8511.0), (D(2025, 3, 1), 1, 5666.3)
+        (D(2025, 1, 1), 2, 8511.0),
+        (D(2025, 3, 1), 1, 5666.3),
     ]
 
 
 def test_a_derived_january_february_cumulative_is_a_derived_two_month_observation(write):
-    rows = ("2023-03,export,ore,4446,11837,,,https://a.example/mar,q\n")
+    rows = "2023-03,export,ore,4446,11837,,,https://a.example/mar,q\n"
     got = series(load_customs(write("s.csv", HEADER + rows)))
     assert got.row(0) == (D(2023, 1, 1), 2, 11837 - 4446.0, 11837 - 4446.0, True, 0, False)
 

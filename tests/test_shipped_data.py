@@ -66,7 +66,9 @@ def test_suspect_and_broader_magnet_rows_are_excluded(shipped):
     magnets = shipped.filter(pl.col("commodity") == "rare earth permanent magnets")
     october = magnets.filter(pl.col("partner") == "World", pl.col("period") == dt.date(2025, 10, 1))
     assert october["value_t"].to_list() == [5473.0]
-    japan_dec = magnets.filter(pl.col("partner") == "Japan", pl.col("period") == dt.date(2025, 12, 1))
+    japan_dec = magnets.filter(
+        pl.col("partner") == "Japan", pl.col("period") == dt.date(2025, 12, 1)
+    )
     assert japan_dec.select("value_t", "ytd_t").row(0) == (280.0, None)
 
 

@@ -146,7 +146,7 @@ def relevant_to(events: pl.DataFrame, commodity: str) -> pl.DataFrame:
             matched = events.filter(text.str.contains(pattern))
             measures = {m for a in matched["announcement"].to_list() for m in measure_ids(a)}
             named = pl.col("announcement").map_elements(
-                lambda a: bool(measures.intersection(measure_ids(a))), return_dtype=pl.Boolean
+                lambda a, m=measures: bool(m.intersection(measure_ids(a))), return_dtype=pl.Boolean
             )
             return events.filter(text.str.contains(pattern) | named.fill_null(False))
     return events

@@ -75,7 +75,12 @@ def select_series(
         offered = frame.select("commodity", "flow", "partner").unique().sort(pl.all())
         listing = "; ".join(" / ".join(r) for r in offered.rows())
         raise KeyError(f"no series {commodity} / {flow} / {partner}; available: {listing}")
-    for bound, keep in ((start, pl.col("period") >= pl.col("_b")), (end, pl.col("period") <= pl.col("_b"))):
+    for bound, keep in (
+        (start, pl.col("period") >= pl.col("_b")),
+        (end, pl.col("period") <= pl.col("_b")),
+    ):
         if bound is not None:
-            chosen = chosen.with_columns(_b=pl.lit(f"{bound}-01").str.to_date()).filter(keep).drop("_b")
+            chosen = (
+                chosen.with_columns(_b=pl.lit(f"{bound}-01").str.to_date()).filter(keep).drop("_b")
+            )
     return chosen

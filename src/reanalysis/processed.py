@@ -57,7 +57,9 @@ def main() -> int:
     if not written:
         print("data: nothing changed, data/processed is up to date")
     for path in written:
-        print(f"data: wrote {path.relative_to(paths.ROOT)} ({pl.read_parquet_schema(path).len()} columns)")
+        print(
+            f"data: wrote {path.relative_to(paths.ROOT)} ({pl.read_parquet_schema(path).len()} columns)"
+        )
     return 0
 
 

@@ -172,7 +172,9 @@ def _check_utf8(path: Path, raw: bytes) -> None:
         header = _header(path)
         column = header[field] if field < len(header) else None
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise EncodingError(path, line, column, raw[exc.start : exc.start + 4], "UTF-8 text") from None
+        raise EncodingError(
+            path, line, column, raw[exc.start : exc.start + 4], "UTF-8 text"
+        ) from None
 
 
 def _read_text_csv(path: Path) -> pl.DataFrame:
@@ -216,9 +218,13 @@ def _half_unit(column: str, *, trailing_zeros: bool) -> pl.Expr:
         if trailing_zeros
         else pl.lit(0.5)
     )
-    return pl.when(text.is_null() | (text == "")).then(None).when(decimals.is_not_null()).then(
-        pl.lit(0.5) * pl.lit(10.0).pow(-decimals.cast(pl.Float64))
-    ).otherwise(whole)
+    return (
+        pl.when(text.is_null() | (text == ""))
+        .then(None)
+        .when(decimals.is_not_null())
+        .then(pl.lit(0.5) * pl.lit(10.0).pow(-decimals.cast(pl.Float64)))
+        .otherwise(whole)
+    )
 
 
 def _period(frame: pl.DataFrame, path: Path, column: str, pattern: str, example: str) -> pl.Expr:
@@ -293,12 +299,15 @@ def _read_statement_file(path: Path) -> pl.DataFrame:
     has_pct = pl.col("mom_pct_reported").is_not_null() | pl.col("yoy_pct_reported").is_not_null()
     month_rows = frame.filter(
         pl.col("flow_measure") == "month", pl.col("value_t").is_not_null() | has_pct
-    ).with_columns(measure=pl.lit("month"), half_unit_t=pl.col("value_hu"), column=pl.lit("value_t"))
+    ).with_columns(
+        measure=pl.lit("month"), half_unit_t=pl.col("value_hu"), column=pl.lit("value_t")
+    )
     ytd_rows = pl.concat(
         [
             frame.filter(pl.col("flow_measure") == "ytd", pl.col("ytd_t").is_not_null() | has_pct),
-            frame.filter(pl.col("flow_measure") == "month", pl.col("ytd_t").is_not_null())
-            .with_columns(**no_pct),
+            frame.filter(
+                pl.col("flow_measure") == "month", pl.col("ytd_t").is_not_null()
+            ).with_columns(**no_pct),
         ]
     ).with_columns(
         measure=pl.lit("ytd"),
@@ -369,7 +378,8 @@ def _read_tidy(path: Path) -> pl.DataFrame:
         raise BadValueError(path, hit[0], "value", hit[1], "a non-negative quantity")
     return frame.with_columns(
         period=_period(frame, path, "period", PERIOD_RE, "YYYY-MM"),
-        value_t=pl.col("value") * pl.col("unit").replace_strict(UNITS_TO_T, return_dtype=pl.Float64),
+        value_t=pl.col("value")
+        * pl.col("unit").replace_strict(UNITS_TO_T, return_dtype=pl.Float64),
         half_unit_t=pl.lit(0.0),
         measure=pl.lit("month"),
         column=pl.lit("value"),
@@ -382,7 +392,11 @@ def _read_tidy(path: Path) -> pl.DataFrame:
 def _no_extras() -> dict[str, pl.Expr]:
     nulls = {c: pl.lit(None, pl.Float64) for c in ("mom_pct_reported", "mom_pct_half_unit",
              "yoy_pct_reported", "yoy_pct_half_unit", "value_usd")}  # fmt: skip
-    return {**nulls, "excluded_reason": pl.lit(None, pl.String), "reporter": pl.lit(None, pl.String)}
+    return {
+        **nulls,
+        "excluded_reason": pl.lit(None, pl.String),
+        "reporter": pl.lit(None, pl.String),
+    }
 
 
 def _read_comtrade(path: Path) -> pl.DataFrame:
@@ -441,7 +455,10 @@ def _read_comtrade(path: Path) -> pl.DataFrame:
 def _transcode_latin1(path: Path) -> Path:
     """Write an ISO-8859-1 file as a temporary UTF-8 copy (every byte is valid ISO-8859-1)."""
     out = Path(tempfile.mkstemp(prefix="reanalysis-latin1-", suffix=".csv")[1])
-    with path.open(encoding="iso-8859-1", newline="") as src, out.open("w", encoding="utf-8") as dst:
+    with (
+        path.open(encoding="iso-8859-1", newline="") as src,
+        out.open("w", encoding="utf-8") as dst,
+    ):
         for block in iter(lambda: src.read(1 << 22), ""):
             dst.write(block)
     return out
@@ -474,11 +491,15 @@ def check_cumulatives(statements: pl.DataFrame) -> None:
     )
     if falls.height:
         row = falls.row(0, named=True)
-        earlier = ytd.filter(
-            *(pl.col(k) == row[k] for k in series),
-            pl.col("period").dt.year() == row["period"].year,
-            pl.col("period") < row["period"],
-        ).sort("value_t", descending=True).row(0, named=True)
+        earlier = (
+            ytd.filter(
+                *(pl.col(k) == row[k] for k in series),
+                pl.col("period").dt.year() == row["period"].year,
+                pl.col("period") < row["period"],
+            )
+            .sort("value_t", descending=True)
+            .row(0, named=True)
+        )
         raise CumulativeError(
             row["file"], row["line"], row["column"], row["value_t"],
             f"at least the {earlier['value_t']:g} t stated for January-{earlier['period']:%m %Y} "

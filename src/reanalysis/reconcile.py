@@ -100,8 +100,10 @@ def _reconcile(statements: pl.DataFrame, *, records: bool) -> tuple[pl.DataFrame
         sources=pl.concat_list("source_url"),
         lines=pl.concat_list(pl.col("file").str.split("/").list.last() + ":" + pl.col("line").cast(pl.String)),
     )  # fmt: skip
-    table = pl.concat([conflict_rows, excluded]).cast(dict(CONFLICT_SCHEMA)).sort(
-        "commodity", "flow", "partner", "period", "measure", pl.col("chosen").not_()
+    table = (
+        pl.concat([conflict_rows, excluded])
+        .cast(dict(CONFLICT_SCHEMA))
+        .sort("commodity", "flow", "partner", "period", "measure", pl.col("chosen").not_())
     )
     canonical = _close(chosen).with_columns(
         reporter=pl.when(pl.col("reporter") != NO_REPORTER).then("reporter")
@@ -117,9 +119,12 @@ def _candidates(usable: pl.DataFrame, *, records: bool) -> pl.DataFrame:
     simple = usable.filter(n_values == 1)
     multi = usable.filter(n_values > 1)
     if records and multi.height:
-        first = multi.sort("line").group_by(KEY, maintain_order=True).agg(
-            "file", "line", "column", "value_t"
-        ).row(0, named=True)
+        first = (
+            multi.sort("line")
+            .group_by(KEY, maintain_order=True)
+            .agg("file", "line", "column", "value_t")
+            .row(0, named=True)
+        )
         raise DuplicateRowError(
             first["file"][1], first["line"][1], first["column"][1], first["value_t"][1],
             f"the same value as line {first['line'][0]} ({first['value_t'][0]:g} t) for "
@@ -138,9 +143,7 @@ def _candidates(usable: pl.DataFrame, *, records: bool) -> pl.DataFrame:
     collapsed = [simple.group_by(KEY).agg(cluster=pl.lit(0, pl.Int32), **aggs)]
     if multi.height:
         cluster = _clusters(multi)
-        collapsed.append(
-            multi.with_columns(cluster=cluster).group_by(*KEY, "cluster").agg(**aggs)
-        )
+        collapsed.append(multi.with_columns(cluster=cluster).group_by(*KEY, "cluster").agg(**aggs))
     return pl.concat(collapsed, how="diagonal_relaxed")
 
 
@@ -172,8 +175,10 @@ def _resolve(candidates: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     context = single.with_columns(year=year).partition_by(*SERIES, "year", as_dict=True)
     picks: list[pl.DataFrame] = []
     listing: list[pl.DataFrame] = []
-    for key, group in contested.sort(*KEY, "cluster").with_columns(year=year).group_by(
-        *SERIES, "year", maintain_order=True
+    for key, group in (
+        contested.sort(*KEY, "cluster")
+        .with_columns(year=year)
+        .group_by(*SERIES, "year", maintain_order=True)
     ):
         ctx = context.get(key, single.clear().with_columns(year=year))
         choice, rules = _choose(group.drop("year"), ctx.drop("year"))
@@ -267,8 +272,10 @@ def _chain(candidates: pl.DataFrame) -> pl.DataFrame:
     )
     # In a combined year the month-2 cell holds the January-February figure as its value.
     grid = grid.with_columns(
-        **{f"month_{x}": pl.when("is_jf").then(pl.col(f"ytd_{x}")).otherwise(pl.col(f"month_{x}"))
-           for x in pick}  # fmt: skip
+        **{
+            f"month_{x}": pl.when("is_jf").then(pl.col(f"ytd_{x}")).otherwise(pl.col(f"month_{x}"))
+            for x in pick
+        }  # fmt: skip
     )
     known = v.is_not_null() | pl.col("jan_of_jf")
     anchor = c.is_not_null()
@@ -297,8 +304,8 @@ def _chain(candidates: pl.DataFrame) -> pl.DataFrame:
         f_url=at_anchor("ytd_source_url", None), b_url=at_anchor("ytd_source_url", None, back=True),
     )  # fmt: skip
     S, K = pl.col("S"), pl.col("K")
-    forward = pl.when(K == pl.col("fK")).then(pl.col("fC") + S - pl.col("fS"))
-    backward = pl.when(K == pl.col("bK")).then(pl.col("bC") - (pl.col("bS") - S))
+    forward = pl.when(pl.col("fK") == K).then(pl.col("fC") + S - pl.col("fS"))
+    backward = pl.when(pl.col("bK") == K).then(pl.col("bC") - (pl.col("bS") - S))
     grid = grid.with_columns(
         C=pl.when("jan_of_jf").then(None).otherwise(pl.coalesce(c, forward, backward)),
         C_url=pl.coalesce(
@@ -306,7 +313,7 @@ def _chain(candidates: pl.DataFrame) -> pl.DataFrame:
             pl.when(forward.is_not_null()).then("f_url"),
             pl.col("b_url"),
         ),
-        violates=anchor & (K == pl.col("pK")) & (
+        violates=anchor & (pl.col("pK") == K) & (
             (c - (pl.col("pC") + S - pl.col("pS"))).abs()
             > pl.col("ytd_half_unit_t") + pl.col("pU") + pl.col("H") - pl.col("pH") + EPS
         ),
@@ -314,8 +321,13 @@ def _chain(candidates: pl.DataFrame) -> pl.DataFrame:
     prev_c = pl.when(m == 1).then(0.0).otherwise(pl.col("C").shift(1).over(g))
     # A derived cumulative to February, with no January figure at all, is a derived
     # January-February observation (rule 4 for a cumulative obtained by rule 6).
-    late_jf = (m == 2) & ~pl.col("jf_year") & v.is_null() & pl.col("C").is_not_null() & ~(
-        ((m == 1) & (v.is_not_null() | pl.col("C").is_not_null())).any().over(g))
+    late_jf = (
+        (m == 2)
+        & ~pl.col("jf_year")
+        & v.is_null()
+        & pl.col("C").is_not_null()
+        & ~(((m == 1) & (v.is_not_null() | pl.col("C").is_not_null())).any().over(g))
+    )
     grid = grid.with_columns(late_jf=late_jf).with_columns(
         is_jf=pl.col("is_jf") | pl.col("late_jf"),
         jan_of_jf=pl.col("jan_of_jf") | ((m == 1) & pl.col("late_jf").shift(-1).over(g)),

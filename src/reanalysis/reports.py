@@ -160,7 +160,9 @@ def write_index(jobs: list[Job], out_dir: Path) -> None:
     rows = []
     for job in jobs:
         built = (out_dir / f"{job.name}.html").exists()
-        params = html.escape(json.dumps(job.parameters, default=str)) if job.parameters else "defaults"
+        params = (
+            html.escape(json.dumps(job.parameters, default=str)) if job.parameters else "defaults"
+        )
         link = (f'<a href="{job.name}.html">{html.escape(job.name)}</a>' if built
                 else f"{html.escape(job.name)} (not built)")  # fmt: skip
         rows.append(f"<tr><td>{link}</td><td>{job.notebook.name}</td><td><code>{params}</code>"
@@ -175,7 +177,9 @@ tr:nth-child(even){{background:#f4f4f4}}</style></head><body>
     _atomic_write(out_dir / "index.html", page)
 
 
-def build(notebooks: Path, params: Path, out_dir: Path, *, jobs: int = 2, force: bool = False) -> int:
+def build(
+    notebooks: Path, params: Path, out_dir: Path, *, jobs: int = 2, force: bool = False
+) -> int:
     """Execute the reports that changed; return the process exit code."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stamps = out_dir / ".stamps"
@@ -219,6 +223,21 @@ def build(notebooks: Path, params: Path, out_dir: Path, *, jobs: int = 2, force:
     return 1 if failures else 0
 
 
+def snapshot(notebooks: Path) -> None:
+    """Re-execute each notebook in place with its defaults, storing outputs for nbval."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    for path in sorted(notebooks.glob("*.ipynb")):
+        start = time.perf_counter()
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, kernel_name=KERNEL, resources={"metadata": {"path": str(path.parent)}},
+                       record_timing=False, extra_arguments=["--IPKernelApp.log_level=ERROR"]
+                       ).execute()  # fmt: skip
+        _atomic_write(path, nbformat.writes(nb) + "\n")
+        print(f"snapshot: {path.name} {time.perf_counter() - start:.1f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reanalysis.reports", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
@@ -227,7 +246,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notebooks", type=Path, default=paths.NOTEBOOKS)
     parser.add_argument("--params", type=Path, default=paths.PARAMS)
     parser.add_argument("--out", type=Path, default=paths.REPORTS)
+    parser.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="store fresh default-parameter outputs in the notebooks (for nbval)",
+    )
     args = parser.parse_args(argv)
+    if args.snapshot:
+        snapshot(args.notebooks)
+        return 0
     return build(args.notebooks, args.params, args.out, jobs=args.jobs, force=args.force)
 
 
