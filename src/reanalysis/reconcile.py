@@ -47,6 +47,8 @@ CANONICAL_SCHEMA = pl.Schema(
         "months": pl.Int8,
         "value_t": pl.Float64,
         "ytd_t": pl.Float64,
+        "value_half_unit_t": pl.Float64,
+        "ytd_half_unit_t": pl.Float64,
         "is_derived": pl.Boolean,
         "ytd_is_derived": pl.Boolean,
         "n_sources": pl.Int32,
@@ -302,12 +304,19 @@ def _chain(candidates: pl.DataFrame) -> pl.DataFrame:
         pK=at_anchor("K", 0, strict=True), pH=at_anchor("H", 0.0, strict=True),
         pU=at_anchor("ytd_half_unit_t", 0.0, strict=True),
         f_url=at_anchor("ytd_source_url", None), b_url=at_anchor("ytd_source_url", None, back=True),
+        fU=at_anchor("ytd_half_unit_t", 0.0), fH=at_anchor("H", 0.0),
+        bU=at_anchor("ytd_half_unit_t", None, back=True), bH=at_anchor("H", None, back=True),
     )  # fmt: skip
     S, K = pl.col("S"), pl.col("K")
     forward = pl.when(pl.col("fK") == K).then(pl.col("fC") + S - pl.col("fS"))
     backward = pl.when(pl.col("bK") == K).then(pl.col("bC") - (pl.col("bS") - S))
     grid = grid.with_columns(
         C=pl.when("jan_of_jf").then(None).otherwise(pl.coalesce(c, forward, backward)),
+        C_hu=pl.when("jan_of_jf").then(None).otherwise(pl.coalesce(
+            pl.when(anchor).then("ytd_half_unit_t"),
+            pl.when(forward.is_not_null()).then(pl.col("fU") + pl.col("H") - pl.col("fH")),
+            pl.when(backward.is_not_null()).then(pl.col("bU") + pl.col("bH") - pl.col("H")),
+        )),
         C_url=pl.coalesce(
             pl.when(anchor).then(pl.col("ytd_source_url")),
             pl.when(forward.is_not_null()).then("f_url"),
@@ -319,6 +328,7 @@ def _chain(candidates: pl.DataFrame) -> pl.DataFrame:
         ),
     )  # fmt: skip
     prev_c = pl.when(m == 1).then(0.0).otherwise(pl.col("C").shift(1).over(g))
+    prev_hu = pl.when(m == 1).then(0.0).otherwise(pl.col("C_hu").shift(1).over(g))
     # A derived cumulative to February, with no January figure at all, is a derived
     # January-February observation (rule 4 for a cumulative obtained by rule 6).
     late_jf = (
@@ -337,6 +347,11 @@ def _chain(candidates: pl.DataFrame) -> pl.DataFrame:
     return grid.with_columns(
         is_derived=derive,
         v=pl.when("late_jf").then("C").when(derive).then(pl.col("C") - prev_c).otherwise(v),
+        v_hu=pl.when("late_jf")
+        .then("C_hu")
+        .when(derive)
+        .then(pl.col("C_hu") + prev_hu)
+        .otherwise("month_half_unit_t"),
         ytd_is_derived=pl.col("C").is_not_null() & ~anchor,
     )
 
@@ -353,6 +368,8 @@ def _close(chosen: pl.DataFrame) -> pl.DataFrame:
         months=pl.when("is_jf").then(2).otherwise(1).cast(pl.Int8),
         value_t=pl.col("v").round(decimals),
         ytd_t=pl.col("C").round(decimals),
+        value_half_unit_t=pl.col("v_hu"),
+        ytd_half_unit_t=pl.col("C_hu"),
         is_derived=pl.col("is_derived"),
         ytd_is_derived=pl.col("ytd_is_derived"),
         n_sources=pl.when("is_derived").then(0).otherwise(
@@ -377,6 +394,9 @@ def _running_ytd(chosen: pl.DataFrame) -> pl.DataFrame:
     return running.select(
         *SERIES, "period",
         months=pl.lit(1, pl.Int8), value_t="value_t", ytd_t="ytd_t",
+        value_half_unit_t="half_unit_t",
+        ytd_half_unit_t=pl.when(pl.col("ytd_t").is_not_null()).then(
+            pl.col("half_unit_t").cum_sum().over(g)),
         is_derived=pl.lit(False), ytd_is_derived=pl.col("ytd_t").is_not_null(),
         n_sources="n_sources", source_url="source_url", has_conflict="has_conflict",
         value_usd="value_usd",
