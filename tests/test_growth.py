@@ -17,6 +17,9 @@ from reanalysis.growth import (
     ZERO_BASE,
     check_reported,
     growth,
+    latest,
+    reasons,
+    verdict_counts,
     rolling,
 )
 from reanalysis.reconcile import CANONICAL_SCHEMA
@@ -210,3 +213,17 @@ def test_every_reported_percentage_is_classified(reported):
     n = st_["mom_pct_reported"].is_not_null().sum() + st_["yoy_pct_reported"].is_not_null().sum()
     assert reported.height == n
     assert set(reported["verdict"]) <= {"agrees", "differs", "not computable"}
+
+
+def test_latest_rounds_and_labels_notes():
+    frame = canonical([(D(2025, 3, 1), 100.0), (D(2025, 4, 1), 80.0), (D(2025, 6, 1), 90.0)])
+    got = latest(growth(frame), 2).select("period", "mom_pct", "note")
+    assert got.rows() == [(D(2025, 4, 1), -20.0, "y/y: base month missing"),
+                          (D(2025, 6, 1), None, "m/m: base month missing; y/y: base month missing")]  # fmt: skip
+
+
+def test_verdict_counts_and_reasons_are_deterministic():
+    frame = pl.DataFrame({"verdict": ["agrees", "not computable", "not computable", "differs"],
+                          "reason": [None, "b", "a", None]})  # fmt: skip
+    assert verdict_counts(frame).rows() == [("agrees", 1), ("differs", 1), ("not computable", 2)]
+    assert reasons(frame).rows() == [("a", 1), ("b", 1)]

@@ -72,7 +72,11 @@ def monthly_chart(
     data = _observation(frame).filter(pl.col(value).is_not_null())
     x = alt.X("period:T", title="month")
     y = alt.Y(f"{value}:Q", title=y_title)
-    line = alt.Chart(data.filter(pl.col("months") == 1)).mark_line(color="#9ecae1").encode(x, y)
+    # one line per run of consecutive single months: a missing month breaks the line
+    months = data.filter(pl.col("months") == 1).sort("period")
+    index = pl.col("period").dt.year() * 12 + pl.col("period").dt.month()
+    runs = months.with_columns(run=index - pl.int_range(pl.len()))
+    line = alt.Chart(runs).mark_line(color="#9ecae1").encode(x, y, detail="run:N")
     obs = list(OBSERVATION_COLOURS)
     points = alt.Chart(data).mark_point(filled=True, size=45, opacity=1).encode(
         x, y,
@@ -88,3 +92,81 @@ def monthly_chart(
         .resolve_scale(color="independent")
         .properties(title=title, width=640, height=260)
     )
+
+
+def growth_chart(frame: pl.DataFrame, *, title: str, events: pl.DataFrame | None = None):
+    """Month-on-month and year-on-year change (percent) of one series from :func:`growth`."""
+    long = frame.unpivot(
+        index=["period"], on=["mom_pct", "yoy_pct"], variable_name="change", value_name="pct"
+    ).with_columns(
+        change=pl.col("change").replace_strict(
+            {"mom_pct": "month on month", "yoy_pct": "year on year"}
+        )
+    )
+    bars = (
+        alt.Chart(long.filter(pl.col("pct").is_not_null()))
+        .mark_bar(size=6)
+        .encode(
+            x=alt.X("period:T", title="month"),
+            y=alt.Y("pct:Q", title="change, %"),
+            color=alt.Color(
+                "change:N", title="change", scale=alt.Scale(range=["#1f77b4", "#ff7f0e"])
+            ),  # fmt: skip
+            xOffset="change:N",
+            tooltip=["period:T", "change:N", alt.Tooltip("pct:Q", format="+.1f")],
+        )
+    )
+    layers = [bars, alt.Chart().mark_rule(color="black").encode(y=alt.datum(0))]
+    if events is not None and frame.height:
+        layers.append(event_rules(events, frame["period"].min(), frame["period"].max()))
+    return (
+        alt.layer(*layers, data=long)
+        .resolve_scale(color="independent")
+        .properties(title=title, width=640, height=220)
+    )
+
+
+def ytd_chart(frame: pl.DataFrame, *, title: str, years: int = 3) -> alt.Chart:
+    """January-to-month cumulative tonnage by month of year, one line per recent year."""
+    data = (
+        frame.filter(pl.col("ytd_t").is_not_null())
+        .with_columns(
+            year=pl.col("period").dt.year().cast(pl.String),
+            month=(pl.col("period").dt.month() + pl.col("months") - 1).cast(pl.Int8),
+        )
+        .filter(pl.col("period").dt.year() > pl.col("period").dt.year().max() - years)
+    )
+    return (
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(filled=True, opacity=1))
+        .encode(
+            x=alt.X("month:O", title="cumulative to month"),
+            y=alt.Y("ytd_t:Q", title="tonnes, January to month"),
+            color=alt.Color("year:N", title="year"),
+            tooltip=["year:N", "month:O", alt.Tooltip("ytd_t:Q", format=",.1f")],
+        )
+        .properties(title=title, width=640, height=240)
+    )
+
+
+def reported_chart(frame: pl.DataFrame, *, title: str) -> alt.Chart:
+    """Reported against computed percentages (from :func:`check_reported`), by verdict."""
+    data = frame.filter(pl.col("computed_pct").is_not_null())
+    lo = min(data["reported_pct"].min(), data["computed_pct"].min())
+    hi = max(data["reported_pct"].max(), data["computed_pct"].max())
+    diagonal = (
+        alt.Chart(pl.DataFrame({"x": [lo, hi]})).mark_line(color="#bbbbbb").encode(x="x:Q", y="x:Q")
+    )
+    points = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=50, opacity=1)
+        .encode(
+            x=alt.X("computed_pct:Q", title="computed from the data, %"),
+            y=alt.Y("reported_pct:Q", title="reported by the source, %"),
+            color=alt.Color("verdict:N", scale=alt.Scale(
+                domain=["agrees", "differs"], range=["#2ca02c", "#d62728"])),
+            tooltip=["commodity:N", "partner:N", "period:T", "comparison:N", "reported_pct:Q",
+                     alt.Tooltip("computed_pct:Q", format="+.2f"), "source_url:N"],
+        )
+    )  # fmt: skip
+    return alt.layer(diagonal, points).properties(title=title, width=420, height=420)

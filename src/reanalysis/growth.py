@@ -449,3 +449,40 @@ def check_reported(statements: pl.DataFrame | None = None) -> pl.DataFrame:
         .cast(dict(REPORTED_SCHEMA))
         .sort("commodity", "flow", "partner", "period", "comparison", "line")
     )
+
+
+def latest(frame: pl.DataFrame, n: int = 6) -> pl.DataFrame:
+    """The last ``n`` rows of a :func:`growth` frame, percentages to one decimal, for display."""
+    pcts = ("mom_pct", "yoy_pct", "ytd_yoy_pct")
+    return (
+        frame.sort("period")
+        .tail(n)
+        .select(
+            "period",
+            "months",
+            "value_t",
+            *(pl.col(c).round(1) for c in pcts),
+            "ytd_t",
+            note=pl.concat_str(
+                pl.lit("m/m: ") + pl.col("mom_note"),
+                pl.lit("y/y: ") + pl.col("yoy_note"),
+                separator="; ",
+                ignore_nulls=True,
+            ),
+        )  # fmt: skip
+    )
+
+
+def verdict_counts(reported: pl.DataFrame) -> pl.DataFrame:
+    """Reported percentages by verdict (from :func:`check_reported`)."""
+    return reported.group_by("verdict").agg(n=pl.len()).sort("verdict")
+
+
+def reasons(reported: pl.DataFrame, verdict: str = NOT_COMPUTABLE) -> pl.DataFrame:
+    """Why reported percentages got ``verdict``: reasons with counts, most frequent first."""
+    return (
+        reported.filter(pl.col("verdict") == verdict)
+        .group_by("reason")
+        .agg(n=pl.len())
+        .sort(["n", "reason"], descending=[True, False])
+    )
