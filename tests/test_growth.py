@@ -19,8 +19,8 @@ from reanalysis.growth import (
     growth,
     latest,
     reasons,
-    verdict_counts,
     rolling,
+    verdict_counts,
 )
 from reanalysis.reconcile import CANONICAL_SCHEMA
 
