@@ -23,3 +23,18 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def shipped_reports(tmp_path_factory):
+    """Every shipped notebook x parameter set, built as `make reports` does, in a temp dir."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("reports")
+    done = subprocess.run(
+        [sys.executable, "-m", "reanalysis.reports", "--out", str(out)],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out, done.stdout

@@ -3,29 +3,19 @@
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from reanalysis import paths
 from reanalysis.charts import OBSERVATION_COLOURS
 
 CHROMIUM = shutil.which("chromium")
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    nb = tmp_path_factory.mktemp("nb")
-    shutil.copy(paths.NOTEBOOKS / "overview.ipynb", nb)
-    done = subprocess.run(
-        [sys.executable, "-m", "reanalysis.reports", "--notebooks", str(nb), "--params",
-         str(nb / "none"), "--out", str(out)], capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return out / "overview.html"
+def report(shipped_reports) -> Path:
+    return shipped_reports[0] / "overview.html"
 
 
 def test_the_report_loads_nothing_from_the_network(report):

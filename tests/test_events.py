@@ -64,3 +64,11 @@ def test_bad_kind_names_line_and_column(tmp_path):
     )
     with pytest.raises(BadValueError, match=r"line 3, column 'kind': found 'efective'"):
         load_licence_events(bad)
+
+
+def test_a_suspension_of_a_relevant_measure_is_relevant(events):
+    measures = licence_measures(relevant_to(events, "rare earths"))
+    assert measures.filter(pl.col("measure") == "No. 57 [2025]")["suspended"].to_list() == [
+        dt.date(2025, 11, 7)
+    ]
+    assert "No. 46 [2024]" not in measures["measure"].to_list()  # gallium etc., not rare earths

@@ -80,3 +80,17 @@ def test_every_shipped_notebook_has_a_parameters_cell_and_the_python3_kernel():
         assert nb.metadata.kernelspec.name == "python3", path.name
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1, path.name
+
+
+def test_every_shipped_parameter_set_executes(shipped_reports):
+    from reanalysis import paths
+
+    out, log = shipped_reports
+    jobs = discover(paths.NOTEBOOKS, paths.PARAMS)
+    assert len(jobs) >= 10
+    for job in jobs:
+        assert (out / f"{job.name}.html").exists(), job.name
+    index = (out / "index.html").read_text()
+    assert all(f'href="{job.name}.html"' in index for job in jobs)
+    assert "Data vintage: curated statements through 2025-12" in index
+    assert f"[{len(jobs)}/{len(jobs)}]" in log

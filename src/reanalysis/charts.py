@@ -170,3 +170,77 @@ def reported_chart(frame: pl.DataFrame, *, title: str) -> alt.Chart:
         )
     )  # fmt: skip
     return alt.layer(diagonal, points).properties(title=title, width=420, height=420)
+
+
+WINDOW_COLOURS = {"anticipation": "#fdd0a2", "post": "#c6dbef", "after_suspension": "#e0e0e0"}
+
+
+def front_loading_chart(
+    table: pl.DataFrame, *, title: str, context_months: int = 12
+) -> alt.LayerChart:
+    """Actual tonnage against each baseline (``result.table`` of ``front_loading``), with the
+    anticipation and post windows shaded; ``context_months`` of estimation months before.
+    Combined January-February observations are left off (they are two months)."""
+    shown = table.filter(pl.col("window") != "estimation")
+    if shown.height == 0:
+        shown = table
+    first = shown["period"].min()
+    data = table.filter(
+        pl.col("period") >= pl.lit(first).dt.offset_by(f"-{context_months}mo"),
+        pl.col("window") != "later",
+        pl.col("months") == 1,  # a January-February total is not a month on this axis
+    )
+    actual = (
+        data.unique("period")
+        .sort("period")
+        .select("period", "window", value_t="actual_t", series=pl.lit("actual"))
+    )
+    lines = pl.concat([
+        actual.drop("window"),
+        data.select("period", value_t="baseline_t", series=pl.lit("baseline: ") + pl.col("method")),
+    ])  # fmt: skip
+    spans = (
+        actual.filter(pl.col("window").is_in(list(WINDOW_COLOURS)))
+        .group_by("window")
+        .agg(start=pl.col("period").min(), end=pl.col("period").max().dt.offset_by("1mo"))
+    )
+    windows = [w for w in WINDOW_COLOURS if w in spans["window"].to_list()]
+    shade = alt.Chart(spans).mark_rect(opacity=0.5).encode(
+        x="start:T", x2="end:T",
+        color=alt.Color("window:N", title="window", scale=alt.Scale(
+            domain=windows, range=[WINDOW_COLOURS[w] for w in windows])),
+    )  # fmt: skip
+    lines_chart = (
+        alt.Chart(lines)
+        .mark_line(point=alt.OverlayMarkDef(filled=True, opacity=1))
+        .encode(
+            x=alt.X("period:T", title="month"),
+            y=alt.Y("value_t:Q", title="tonnes"),
+            color=alt.Color("series:N", title="series"),
+            strokeDash=alt.condition(
+                alt.datum.series == "actual", alt.value([1, 0]), alt.value([5, 3])
+            ),
+            tooltip=["period:T", "series:N", alt.Tooltip("value_t:Q", format=",.1f")],
+        )
+    )
+    return (
+        alt.layer(shade, lines_chart)
+        .resolve_scale(color="independent")
+        .properties(title=title, width=640, height=260)
+    )
+
+
+def event_study_chart(study: pl.DataFrame, *, title: str) -> alt.Chart:
+    """Deviation from the pre-event mean, months -k..+k around each event (``event_study``)."""
+    data = study.filter(pl.col("deviation_pct").is_not_null())
+    base = alt.Chart(data).encode(
+        x=alt.X("offset:Q", title="months from the event month"),
+        y=alt.Y("deviation_pct:Q", title="against the pre-event mean, %"),
+        color=alt.Color("measure:N", title="measure"),
+        tooltip=["measure:N", "event_date:T", "offset:Q", "period:T",
+                 alt.Tooltip("value_t:Q", format=",.1f"), alt.Tooltip("deviation_pct:Q", format="+.1f")],
+    )  # fmt: skip
+    zero = alt.Chart().mark_rule(color="black").encode(x=alt.datum(0))
+    return alt.layer(
+        base.mark_line(point=alt.OverlayMarkDef(filled=True, opacity=1)), zero, data=data
+    ).properties(title=title, width=640, height=260)

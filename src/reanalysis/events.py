@@ -5,6 +5,7 @@
 (datetime.date(2025, 4, 4), datetime.date(2025, 4, 4))
 """
 
+import datetime as dt
 import hashlib
 import re
 from pathlib import Path
@@ -134,7 +135,8 @@ def relevant_to(events: pl.DataFrame, commodity: str) -> pl.DataFrame:
     """Events that concern ``commodity`` (all events for a commodity with no pattern).
 
     An event is relevant when its items or summary match the commodity's pattern, or when it
-    belongs to a numbered measure one of whose events matches.
+    names (in ``announcement`` or ``items``, e.g. a suspension) a numbered measure one of whose
+    events matches.
 
     >>> ev = relevant_to(load_licence_events(), "rare earth permanent magnets")
     >>> "No. 23 [2023]" in " ".join(ev["announcement"].drop_nulls())  # gallium: not relevant
@@ -145,8 +147,42 @@ def relevant_to(events: pl.DataFrame, commodity: str) -> pl.DataFrame:
             text = pl.concat_str(pl.col("items").fill_null(""), pl.col("summary").fill_null(""))
             matched = events.filter(text.str.contains(pattern))
             measures = {m for a in matched["announcement"].to_list() for m in measure_ids(a)}
-            named = pl.col("announcement").map_elements(
+            named = pl.concat_str(
+                pl.col("announcement").fill_null(""), pl.col("items").fill_null(""), separator=" "
+            ).map_elements(
                 lambda a, m=measures: bool(m.intersection(measure_ids(a))), return_dtype=pl.Boolean
             )
             return events.filter(text.str.contains(pattern) | named.fill_null(False))
     return events
+
+
+def resolve_dates(
+    measures: pl.DataFrame,
+    measure: str | None = None,
+    *,
+    announced: str | None = None,
+    effective: str | None = None,
+    suspended: str | None = None,
+) -> dict[str, dt.date | None]:
+    """Dates for :func:`reanalysis.frontloading.front_loading`: a measure's, or explicit ones.
+
+    Explicit dates (ISO strings) override the measure's. ``effective`` falls back to the
+    scheduled date of a measure that never took effect.
+
+    >>> resolve_dates(licence_measures(load_licence_events()), "No. 57 [2025]")
+    {'announced': datetime.date(2025, 10, 9), 'effective': datetime.date(2025, 11, 8), 'suspended': datetime.date(2025, 11, 7)}
+    """
+    found: dict[str, dt.date | None] = dict.fromkeys(("announced", "effective", "suspended"))
+    if measure:
+        rows = measures.filter(pl.col("measure") == measure)
+        if rows.height == 0:
+            raise KeyError(f"no measure {measure!r}; known: {', '.join(measures['measure'])}")
+        row = rows.row(0, named=True)
+        found.update(announced=row["announced"] or row["effective"],
+                     effective=row["effective"] or row["scheduled"], suspended=row["suspended"])  # fmt: skip
+    given = {"announced": announced, "effective": effective, "suspended": suspended}
+    found.update({k: dt.date.fromisoformat(v) for k, v in given.items() if v})
+    missing = [k for k in ("announced", "effective") if found[k] is None]
+    if missing:
+        raise ValueError(f"no {' or '.join(missing)} date: give a measure or the date(s)")
+    return found
