@@ -140,3 +140,8 @@ def test_comtrade_bad_period(write):
     header = ",".join(COMTRADE_REQUIRED)
     err = raises(write("c.csv", header + "\nM,2025-01,X,850511,World,1000\n"), BadValueError)
     assert where(err) == (2, "period") and "YYYYMM" in str(err)
+
+
+def test_nan_is_not_a_quantity(write):
+    path = write("t.csv", TIDY + "2025-01,ore,export,World,5,t\n2025-02,ore,export,World,NaN,t\n")
+    assert where(raises(path, BadValueError)) == (3, "value")

@@ -227,3 +227,22 @@ def test_verdict_counts_and_reasons_are_deterministic():
                           "reason": [None, "b", "a", None]})  # fmt: skip
     assert verdict_counts(frame).rows() == [("agrees", 1), ("differs", 1), ("not computable", 2)]
     assert reasons(frame).rows() == [("a", 1), ("b", 1)]
+
+
+@settings(max_examples=20, deadline=None)
+@given(values, st.randoms())
+def test_row_order_does_not_change_growth(xs, rnd):
+    frame = pl.concat([monthly(xs), monthly(xs[::-1]).with_columns(partner=pl.lit("Japan"))])
+    shuffled = frame.sample(fraction=1.0, shuffle=True, seed=rnd.randint(0, 10**6))
+    key = ["partner", "period"]
+    assert_frame_equal(growth(frame).sort(key), growth(shuffled).sort(key))
+
+
+def test_the_string_sort_fallback_gives_the_same_growth(monkeypatch):
+    from reanalysis import monthgrid
+
+    frame = pl.concat([monthly([float(i % 7 + 1) for i in range(30)]).with_columns(partner=pl.lit(p))
+                       for p in ("Japan", "Germany")]).sample(fraction=1.0, shuffle=True, seed=1)  # fmt: skip
+    packed = growth(frame)
+    monkeypatch.setattr(monthgrid, "PACK_LIMIT", 0.0)
+    assert_frame_equal(growth(frame), packed)

@@ -128,7 +128,7 @@ def windows(frame: pl.DataFrame, dates: Dates, post_months: int) -> pl.DataFrame
 
 
 def _seasonal_naive(obs: pl.DataFrame, est: pl.DataFrame) -> tuple:
-    yoy = comparisons(obs.drop("window", "straddles"))["yoy"]
+    yoy = comparisons(obs.drop("window", "straddles"), detail=True)["yoy"]
     with_base = obs.with_columns(base=yoy["base"])
     last = est["period"].max()
     recent = with_base.filter(

@@ -16,8 +16,10 @@ comparison, never substitute a neighbour. Rules:
 Percentages are in percent (-15.6 means a 15.6% fall).
 """
 
+import numpy as np
 import polars as pl
 
+from reanalysis.monthgrid import MonthGrid
 from reanalysis.reconcile import SERIES
 
 S = list(SERIES)
@@ -29,7 +31,13 @@ ZERO_BASE = "zero base"
 DERIVED = "derived input"
 CONFLICTED = "conflicted input"
 NOT_STATED = "cumulative not stated"
-_KEYS = ("cur", "cur_hu", "base", "base_hu", "pct", "note")
+NO_CUMULATIVE = "no cumulative this month"
+NOTES = (
+    NO_VALUE, COMBINED, BASE_COMBINED, NO_CUMULATIVE, BASE_MISSING, ZERO_BASE, DERIVED,
+    CONFLICTED, f"{DERIVED}; {CONFLICTED}", NOT_STATED, f"{NOT_STATED}; {CONFLICTED}",
+)  # fmt: skip
+Note = pl.Enum(NOTES)
+_NOTE_CODES = dict(enumerate(NOTES))
 
 
 def _ended(frame: pl.DataFrame) -> pl.DataFrame:
@@ -45,156 +53,8 @@ def _pct(cur: pl.Expr, base: pl.Expr) -> pl.Expr:
     return pl.when(base != 0).then((cur / base - 1.0) * 100.0)
 
 
-def _flags(derived: pl.Expr, conflicted: pl.Expr) -> pl.Expr:
+def _flags(derived: pl.Expr, conflicted: pl.Expr, derived_text: str = DERIVED) -> pl.Expr:
     return (
-        pl.when(derived & conflicted)
-        .then(pl.lit(f"{DERIVED}; {CONFLICTED}"))
-        .when(derived)
-        .then(pl.lit(DERIVED))
-        .when(conflicted)
-        .then(pl.lit(CONFLICTED))
-    )
-
-
-def _monthly_base(rows: pl.DataFrame, lag: str) -> pl.DataFrame:
-    """Base observations keyed by the end month they are a base for (``key``)."""
-    return rows.select(
-        *S,
-        "months",
-        key=pl.col("end").dt.offset_by(lag),
-        base=pl.col("value_t"),
-        base_hu=pl.col("value_half_unit_t"),
-        base_derived=pl.col("is_derived"),
-        base_conflict=pl.col("has_conflict"),
-    )
-
-
-def comparisons(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """For ``mom``, ``yoy`` and ``ytd_yoy``: per row of ``frame`` (same order), the current and
-    base values with their rounding half-units, the percentage and the note."""
-    rows = _ended(frame).with_row_index("_row")
-    combined = rows.filter(pl.col("months") == 2).select(*S, "end", in_jf=pl.lit(True))
-    jan_feb = rows.filter(pl.col("months") == 1, pl.col("end").dt.month() <= 2)
-    summed_jf = (
-        jan_feb.group_by(*S, year=pl.col("end").dt.year())
-        .agg(
-            n=pl.len(),
-            value_t=pl.col("value_t").sum(),
-            value_half_unit_t=pl.col("value_half_unit_t").sum(),
-            is_derived=pl.col("is_derived").any(),
-            has_conflict=pl.col("has_conflict").any(),
-            ok=pl.col("value_t").is_not_null().all(),
-        )
-        .filter(pl.col("n") == 2, pl.col("ok"))
-        .select(
-            *S,
-            pl.lit(2, pl.Int8).alias("months"),
-            end=pl.date("year", 2, 1),
-            value_t="value_t",
-            value_half_unit_t="value_half_unit_t",
-            is_derived="is_derived",
-            has_conflict="has_conflict",
-        )
-    )
-    cur = pl.col("value_t")
-    out: dict[str, pl.DataFrame] = {}
-
-    # month-on-month: single months only
-    mom = rows.join(
-        _monthly_base(rows.filter(pl.col("months") == 1), "1mo").drop("months"),
-        left_on=[*S, "end"],
-        right_on=[*S, "key"],
-        how="left",
-        nulls_equal=True,
-    ).join(
-        combined.with_columns(end=pl.col("end").dt.offset_by("1mo")),
-        on=[*S, "end"],
-        how="left",
-        nulls_equal=True,
-    )
-    out["mom"] = _finish(
-        mom,
-        pl.when(cur.is_null())
-        .then(pl.lit(NO_VALUE))
-        .when(pl.col("months") == 2)
-        .then(pl.lit(COMBINED))
-        .when(pl.col("in_jf").fill_null(False))
-        .then(pl.lit(BASE_COMBINED)),
-    )
-
-    # year-on-year: same span a year earlier (a January-February pair may be summed)
-    yoy_base = pl.concat(
-        [
-            _monthly_base(rows, "12mo"),
-            _monthly_base(
-                summed_jf.join(
-                    combined.select(*S, "end"), on=[*S, "end"], how="anti", nulls_equal=True
-                ),
-                "12mo",
-            ),
-        ],
-        how="diagonal_relaxed",
-    )
-    yoy = rows.join(
-        yoy_base,
-        left_on=[*S, "end", "months"],
-        right_on=[*S, "key", "months"],
-        how="left",
-        nulls_equal=True,
-    ).join(
-        combined.with_columns(end=pl.col("end").dt.offset_by("12mo")),
-        on=[*S, "end"],
-        how="left",
-        nulls_equal=True,
-    )
-    jan_of_combined = (pl.col("months") == 1) & (
-        pl.col("in_jf").fill_null(False)
-        | pl.col("end").dt.offset_by("1mo").is_in(combined["end"].dt.offset_by("12mo").implode())
-        & (pl.col("end").dt.month() == 1)
-    )
-    out["yoy"] = _finish(
-        yoy,
-        pl.when(cur.is_null())
-        .then(pl.lit(NO_VALUE))
-        .when(jan_of_combined & pl.col("base").is_null())
-        .then(pl.lit(BASE_COMBINED)),
-    )
-
-    # year-to-date against the same months of the previous year
-    ytd_rows = rows.filter(pl.col("ytd_t").is_not_null()).select(
-        *S,
-        key=pl.col("end").dt.offset_by("12mo"),
-        base=pl.col("ytd_t"),
-        base_hu=pl.col("ytd_half_unit_t"),
-        base_derived=pl.col("ytd_is_derived"),
-        base_conflict=pl.col("has_conflict"),
-    )
-    ytd = rows.join(
-        ytd_rows, left_on=[*S, "end"], right_on=[*S, "key"], how="left", nulls_equal=True
-    )
-    out["ytd_yoy"] = _finish(
-        ytd.with_columns(value_t=pl.col("ytd_t"), value_half_unit_t=pl.col("ytd_half_unit_t")),
-        pl.when(pl.col("ytd_t").is_null()).then(pl.lit("no cumulative this month")),
-        derived=pl.col("ytd_is_derived") | pl.col("base_derived"),
-        derived_text=NOT_STATED,
-    )
-    return out
-
-
-def _finish(
-    joined: pl.DataFrame,
-    reason: pl.Expr,
-    *,
-    derived: pl.Expr | None = None,
-    derived_text: str = DERIVED,
-) -> pl.DataFrame:
-    derived = (
-        pl.col("is_derived") | pl.col("base_derived").fill_null(False)
-        if derived is None
-        else derived.fill_null(False)
-    )
-    conflicted = pl.col("has_conflict") | pl.col("base_conflict").fill_null(False)
-    flags = (
         pl.when(derived & conflicted)
         .then(pl.lit(f"{derived_text}; {CONFLICTED}"))
         .when(derived)
@@ -202,29 +62,130 @@ def _finish(
         .when(conflicted)
         .then(pl.lit(CONFLICTED))
     )
-    base = pl.col("base")
-    note = (
-        pl.when(reason.is_not_null())
-        .then(reason)
-        .when(base.is_null())
-        .then(pl.lit(BASE_MISSING))
-        .when(base == 0)
-        .then(pl.lit(ZERO_BASE))
-        .otherwise(flags)
-    )
+
+
+def _month_index(frame: pl.DataFrame) -> pl.Expr:
+    """Integer month (``year * 12 + month - 1``) of each observation's last month."""
     return (
-        joined.with_columns(note=note)
-        .sort("_row")
-        .select(
-            "_row",
-            cur=pl.col("value_t"),
-            cur_hu=pl.col("value_half_unit_t"),
-            base=base,
-            base_hu=pl.col("base_hu"),
-            pct=pl.when(reason.is_null()).then(_pct(pl.col("value_t"), base)),
-            note="note",
-        )
+        pl.col("period").dt.year().cast(pl.Int64) * 12
+        + pl.col("period").dt.month().cast(pl.Int64)
+        - 1
+        + pl.col("months").cast(pl.Int64)
+        - 1
     )
+
+
+DERIVED_BIT, CONFLICT_BIT, COMBINED_BIT, COVERED_BIT, SINGLE_BIT = 1, 2, 4, 8, 16
+
+
+def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.DataFrame]:
+    """For ``mom``, ``yoy`` and ``ytd_yoy``: per row of ``frame`` (same order), the percentage
+    (``pct``) and the ``note``; with ``detail``, also the row number, the current and base
+    values and their rounding half-units (``_row``, ``cur``, ``cur_hu``, ``base``, ``base_hu``).
+
+    Bases are looked up on a complete month grid per series (:class:`MonthGrid`), keyed by the
+    last month an observation covers. Flags travel as bits of one integer grid.
+    """
+    grid = MonthGrid.build(frame.with_columns(_end=_month_index(frame)), S, "_end")
+
+    def arr(col: str) -> np.ndarray:
+        return frame[col].cast(pl.Float64).fill_null(np.nan).to_numpy()
+
+    def bits(col: str, bit: int) -> np.ndarray:
+        return np.where(frame[col].fill_null(False).to_numpy(), bit, 0)
+
+    value, months = arr("value_t"), frame["months"].to_numpy()
+    flags = bits("is_derived", DERIVED_BIT) | bits("has_conflict", CONFLICT_BIT)
+    flags |= np.where(months == 2, COMBINED_BIT, SINGLE_BIT)
+    flag_cells = grid.scatter(flags.astype(np.int64), fill=0)
+    flag_cells[grid.pos[months == 2] - 1] |= COVERED_BIT  # January inside January-February
+    value_cells = grid.scatter(value)
+    half = arr("value_half_unit_t") if detail else np.full(len(value), np.nan)
+    half_cells = grid.scatter(half) if detail else None
+    derived, conflict = (flags & DERIVED_BIT) > 0, (flags & CONFLICT_BIT) > 0
+
+    def lag_half(k: int) -> np.ndarray:
+        return grid.lag(half_cells, k) if detail else np.full(len(value), np.nan)
+
+    out = {}
+    f1 = grid.lag(flag_cells, 1, fill=0)
+    out["mom"] = _assemble(
+        value, half, grid.lag(value_cells, 1), lag_half(1),
+        derived | ((f1 & DERIVED_BIT) > 0), conflict | ((f1 & CONFLICT_BIT) > 0),
+        reasons=[(np.isnan(value), NO_VALUE), (months == 2, COMBINED),
+                 ((f1 & COMBINED_BIT) > 0, BASE_COMBINED)],
+        detail=detail,
+    )  # fmt: skip
+    f12, v12 = grid.lag(flag_cells, 12, fill=0), grid.lag(value_cells, 12)
+    same = np.where(months == 2, (f12 & COMBINED_BIT) > 0, (f12 & SINGLE_BIT) > 0)
+    base, base_hu = np.where(same, v12, np.nan), np.where(same, lag_half(12), np.nan)
+    pair_derived = pair_conflict = np.zeros(len(value), dtype=bool)
+    if (months == 2).any():  # a combined year against single January and February
+        f13 = grid.lag(flag_cells, 13, fill=0)
+        pair = (months == 2) & ((f12 & SINGLE_BIT) > 0) & ((f13 & SINGLE_BIT) > 0)
+        base = np.where(pair, v12 + grid.lag(value_cells, 13), base)
+        base_hu = np.where(pair, lag_half(12) + lag_half(13), base_hu)
+        pair_derived, pair_conflict = (
+            pair & ((f13 & DERIVED_BIT) > 0),
+            pair & ((f13 & CONFLICT_BIT) > 0),
+        )
+    in_combined = (months == 1) & ((f12 & (COMBINED_BIT | COVERED_BIT)) > 0)
+    out["yoy"] = _assemble(
+        value, half, base, base_hu,
+        derived | ((f12 & DERIVED_BIT) > 0) | pair_derived,
+        conflict | ((f12 & CONFLICT_BIT) > 0) | pair_conflict,
+        reasons=[(np.isnan(value), NO_VALUE), (in_combined, BASE_COMBINED)],
+        detail=detail,
+    )  # fmt: skip
+    ytd = arr("ytd_t")
+    ytd_flags = bits("ytd_is_derived", DERIVED_BIT) | bits("has_conflict", CONFLICT_BIT)
+    y12 = grid.lag(grid.scatter(ytd_flags.astype(np.int64), fill=0), 12, fill=0)
+    ytd_hu = arr("ytd_half_unit_t") if detail else np.full(len(value), np.nan)
+    out["ytd_yoy"] = _assemble(
+        ytd, ytd_hu, grid.lag(grid.scatter(ytd), 12),
+        grid.lag(grid.scatter(ytd_hu), 12) if detail else np.full(len(value), np.nan),
+        ((ytd_flags & DERIVED_BIT) > 0) | ((y12 & DERIVED_BIT) > 0),
+        conflict | ((y12 & CONFLICT_BIT) > 0),
+        reasons=[(np.isnan(ytd), NO_CUMULATIVE)],
+        derived_text=NOT_STATED,
+        detail=detail,
+    )  # fmt: skip
+    return out
+
+
+def _assemble(
+    cur: np.ndarray,
+    cur_hu: np.ndarray,
+    base: np.ndarray,
+    base_hu: np.ndarray,
+    derived: np.ndarray,
+    conflicted: np.ndarray,
+    *,
+    reasons: list[tuple[np.ndarray, str]],
+    derived_text: str = DERIVED,
+    detail: bool = False,
+) -> pl.DataFrame:
+    """Percentages and notes: the first reason that applies, else missing or zero base, else
+    the caveats on the inputs (computed as note codes, returned as the ``Note`` enum)."""
+    code = np.full(len(cur), -1, dtype=np.int32)
+    code[conflicted] = NOTES.index(CONFLICTED)
+    code[derived] = NOTES.index(derived_text)
+    code[derived & conflicted] = NOTES.index(f"{derived_text}; {CONFLICTED}")
+    code[base == 0] = NOTES.index(ZERO_BASE)
+    code[np.isnan(base)] = NOTES.index(BASE_MISSING)
+    blocked = np.zeros(len(cur), dtype=bool)
+    for mask, text in reversed(reasons):
+        code[mask] = NOTES.index(text)
+        blocked |= mask
+    base = np.where(blocked, np.nan, base)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(base != 0, (cur / base - 1.0) * 100.0, np.nan)
+    note = pl.Series(code).replace_strict(_NOTE_CODES, default=None, return_dtype=Note)
+    columns = {"pct": pct}
+    if detail:  # the inputs too, for check_reported
+        columns = {"_row": np.arange(len(cur), dtype=np.uint32), "cur": cur, "cur_hu": cur_hu,
+                   "base": base, "base_hu": base_hu, "pct": pct}  # fmt: skip
+    return pl.DataFrame(columns, nan_to_null=True).with_columns(note=note)
 
 
 def growth(frame: pl.DataFrame) -> pl.DataFrame:
@@ -353,7 +314,7 @@ def check_reported(statements: pl.DataFrame | None = None) -> pl.DataFrame:
 
     statements = load_statements() if statements is None else statements
     canonical = _ended(reconcile(statements)).with_row_index("_row")
-    parts = comparisons(canonical.drop("_row", "end"))
+    parts = comparisons(canonical.drop("_row", "end"), detail=True)
     computed = pl.concat(
         [
             canonical.select(*S, "end", "_row", "value_t")
@@ -374,7 +335,7 @@ def check_reported(statements: pl.DataFrame | None = None) -> pl.DataFrame:
                 "source_url",
                 "excluded_reason",
                 statement_value_t=pl.col("value_t"),
-                line=pl.col("file").str.split("/").list.last()
+                line=pl.col("file").cast(pl.String).str.split("/").list.last()
                 + ":"
                 + pl.col("line").cast(pl.String),
                 reported_pct=pl.col(f"{kind}_pct_reported"),

@@ -24,6 +24,9 @@ The statements frame (``STATEMENT_SCHEMA``) has one row per stated figure:
 - ``source_url``; ``mom_pct_reported``, ``yoy_pct_reported`` with their ``*_half_unit``;
 - ``excluded_reason``: why a statement is kept out of the series (a different definition);
 - ``value_usd``, ``reporter``: where the input has them.
+
+Columns repeated on every row of a file (``file``, ``column``, ``measure``, ``source_url``,
+``excluded_reason``) are categorical: four bytes a row on a large extract.
 """
 
 import csv
@@ -45,22 +48,22 @@ from reanalysis.errors import (
 
 STATEMENT_SCHEMA = pl.Schema(
     {
-        "file": pl.String,
+        "file": pl.Categorical(),
         "line": pl.Int64,
-        "column": pl.String,
+        "column": pl.Categorical(),
         "commodity": pl.String,
         "flow": pl.String,
         "partner": pl.String,
         "period": pl.Date,
-        "measure": pl.String,
+        "measure": pl.Categorical(),
         "value_t": pl.Float64,
         "half_unit_t": pl.Float64,
-        "source_url": pl.String,
+        "source_url": pl.Categorical(),
         "mom_pct_reported": pl.Float64,
         "mom_pct_half_unit": pl.Float64,
         "yoy_pct_reported": pl.Float64,
         "yoy_pct_half_unit": pl.Float64,
-        "excluded_reason": pl.String,
+        "excluded_reason": pl.Categorical(),
         "value_usd": pl.Float64,
         "reporter": pl.String,
     }
@@ -198,7 +201,9 @@ def _number(frame: pl.DataFrame, path: Path, column: str, *, signed: bool = Fals
     """Parse a text column to Float64; raise on a non-number or (unless signed) a negative."""
     text = pl.col(column).str.strip_chars()
     value = text.cast(pl.Float64, strict=False)
-    hit = _first_bad(frame, text.is_not_null() & (text != "") & value.is_null(), column)
+    hit = _first_bad(
+        frame, text.is_not_null() & (text != "") & (value.is_null() | value.is_nan()), column
+    )
     if hit:
         raise BadValueError(path, hit[0], column, hit[1], "a number")
     if not signed:
@@ -347,7 +352,10 @@ def _collect_checked(path: Path, lazy: pl.LazyFrame, numeric: tuple[str, ...]) -
         text = _scan(path, {c: pl.String for c in numeric}).select(numeric).collect()
         text = text.with_row_index("line", offset=2).with_columns(pl.col("line").cast(pl.Int64))
         for column in numeric:
-            _number(text, path, column)
+            if column == "period":
+                _period(text, path, "period", r"^\d{4}(0[1-9]|1[0-2])$", "YYYYMM")
+            else:
+                _number(text, path, column)
         raise
 
 
@@ -373,6 +381,9 @@ def _read_tidy(path: Path) -> pl.DataFrame:
         hit = _first_bad(frame, pl.col(column).is_null(), column)
         if hit:
             raise BadValueError(path, hit[0], column, None, f"a {column} name")
+    hit = _first_bad(frame, pl.col("value").is_nan(), "value")
+    if hit:
+        raise BadValueError(path, hit[0], "value", hit[1], "a number")
     hit = _first_bad(frame, pl.col("value") < 0, "value")
     if hit:
         raise BadValueError(path, hit[0], "value", hit[1], "a non-negative quantity")
@@ -403,12 +414,12 @@ def _read_comtrade(path: Path) -> pl.DataFrame:
     columns = _header(path)
     optional = [c for c in COMTRADE_OPTIONAL if c in columns]
     schema: dict[str, pl.DataType] = {
-        "freqCode": pl.String, "period": pl.String, "flowCode": pl.String, "cmdCode": pl.String,
+        "freqCode": pl.String, "period": pl.Int64, "flowCode": pl.String, "cmdCode": pl.String,
         "partnerDesc": pl.String, "netWgt": pl.Float64, "primaryValue": pl.Float64,
         "reporterDesc": pl.String,
     }  # fmt: skip
     wanted = {c: schema[c] for c in (*COMTRADE_REQUIRED, *optional)}
-    numeric = tuple(c for c in ("netWgt", "primaryValue") if c in wanted)
+    numeric = tuple(c for c in ("period", "netWgt", "primaryValue") if c in wanted)
 
     def monthly(source: Path) -> pl.DataFrame:
         lazy = (
@@ -429,6 +440,9 @@ def _read_comtrade(path: Path) -> pl.DataFrame:
     if frame.height == 0:
         raise EmptyFileError(path, 2, "freqCode", "no monthly rows", "rows with freqCode M")
     _check_members(frame, path, "flowCode", COMTRADE_FLOWS)
+    hit = _first_bad(frame, pl.col("netWgt").is_nan(), "netWgt")
+    if hit:
+        raise BadValueError(path, hit[0], "netWgt", hit[1], "a weight in kg")
     hit = _first_bad(frame, pl.col("netWgt") < 0, "netWgt")
     if hit:
         raise BadValueError(path, hit[0], "netWgt", hit[1], "a non-negative weight in kg")
@@ -438,7 +452,7 @@ def _read_comtrade(path: Path) -> pl.DataFrame:
     if "reporterDesc" in wanted:
         extras["reporter"] = pl.col("reporterDesc")
     return frame.with_columns(
-        period=_period(frame, path, "period", r"^\d{4}(0[1-9]|1[0-2])$", "YYYYMM"),
+        period=_yyyymm(frame, path),
         commodity=pl.col("cmdCode"),
         flow=pl.col("flowCode").replace_strict(COMTRADE_FLOWS, return_dtype=pl.String),
         partner=pl.col("partnerDesc"),
@@ -450,6 +464,19 @@ def _read_comtrade(path: Path) -> pl.DataFrame:
         file=pl.lit(str(path)),
         **extras,
     )
+
+
+def _yyyymm(frame: pl.DataFrame, path: Path) -> pl.Expr:
+    """Comtrade+ ``period`` (an integer YYYYMM) as the first day of the month."""
+    p = pl.col("period")
+    hit = _first_bad(
+        frame,
+        p.is_null() | ~(p % 100).is_between(1, 12) | ~(p // 100).is_between(1900, 2200),
+        "period",
+    )
+    if hit:
+        raise BadValueError(path, hit[0], "period", hit[1], "a month as YYYYMM")
+    return pl.date((p // 100).cast(pl.Int32), (p % 100).cast(pl.Int8), 1)
 
 
 def _transcode_latin1(path: Path) -> Path:

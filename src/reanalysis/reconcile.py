@@ -27,9 +27,11 @@ raise :class:`~reanalysis.errors.DuplicateRowError` instead of rule 3.
 
 import itertools
 
+import numpy as np
 import polars as pl
 
 from reanalysis.errors import DuplicateRowError
+from reanalysis.monthgrid import MonthGrid
 
 SERIES = ("reporter", "commodity", "flow", "partner")
 KEY = (*SERIES, "period", "measure")
@@ -52,7 +54,7 @@ CANONICAL_SCHEMA = pl.Schema(
         "is_derived": pl.Boolean,
         "ytd_is_derived": pl.Boolean,
         "n_sources": pl.Int32,
-        "source_url": pl.String,
+        "source_url": pl.Categorical(),
         "has_conflict": pl.Boolean,
         "value_usd": pl.Float64,
     }
@@ -90,9 +92,14 @@ def conflicts(statements: pl.DataFrame) -> pl.DataFrame:
 
 
 def _reconcile(statements: pl.DataFrame, *, records: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
-    usable = statements.filter(
-        pl.col("excluded_reason").is_null(), pl.col("value_t").is_not_null()
-    ).with_columns(pl.col("reporter").fill_null(NO_REPORTER))
+    unusable = statements["excluded_reason"].is_not_null() | statements["value_t"].is_null()
+    usable = statements.filter(~unusable) if unusable.any() else statements  # no copy if all usable
+    usable = usable.with_columns(pl.col("reporter").fill_null(NO_REPORTER))
+    if records:
+        return _records(usable), pl.DataFrame(schema=CONFLICT_SCHEMA)
+    # curated statements are small: plain strings are simpler from here on
+    statements = statements.with_columns(pl.col(pl.Categorical).cast(pl.String))
+    usable = usable.with_columns(pl.col(pl.Categorical).cast(pl.String))
     candidates = _candidates(usable, records=records)
     chosen, conflict_rows = _resolve(candidates)
     excluded = statements.filter(pl.col("excluded_reason").is_not_null()).select(
@@ -100,7 +107,7 @@ def _reconcile(statements: pl.DataFrame, *, records: bool) -> tuple[pl.DataFrame
         n_sources=pl.lit(1, pl.Int32), chosen=pl.lit(False),
         rule=pl.lit("excluded: ") + pl.col("excluded_reason"),
         sources=pl.concat_list("source_url"),
-        lines=pl.concat_list(pl.col("file").str.split("/").list.last() + ":" + pl.col("line").cast(pl.String)),
+        lines=pl.concat_list(pl.col("file").cast(pl.String).str.split("/").list.last() + ":" + pl.col("line").cast(pl.String)),
     )  # fmt: skip
     table = (
         pl.concat([conflict_rows, excluded])
@@ -115,7 +122,11 @@ def _reconcile(statements: pl.DataFrame, *, records: bool) -> tuple[pl.DataFrame
 
 def _candidates(usable: pl.DataFrame, *, records: bool) -> pl.DataFrame:
     """One row per distinct candidate figure of each key, agreeing statements collapsed."""
-    where = pl.col("file").str.split("/").list.last() + ":" + pl.col("line").cast(pl.String)
+    where = (
+        pl.col("file").cast(pl.String).str.split("/").list.last()
+        + ":"
+        + pl.col("line").cast(pl.String)
+    )
     usable = usable.with_columns(where=where)
     n_values = pl.col("value_t").n_unique().over(KEY)
     simple = usable.filter(n_values == 1)
@@ -357,8 +368,6 @@ def _chain(candidates: pl.DataFrame) -> pl.DataFrame:
 
 
 def _close(chosen: pl.DataFrame) -> pl.DataFrame:
-    if chosen.filter(pl.col("measure") == "ytd").height == 0:
-        return _running_ytd(chosen)
     grid = _chain(chosen)
     decimals = 6
     rows = grid.filter(~pl.col("jan_of_jf"), pl.col("v").is_not_null() | pl.col("C").is_not_null())
@@ -383,21 +392,35 @@ def _close(chosen: pl.DataFrame) -> pl.DataFrame:
     return out.cast(dict(CANONICAL_SCHEMA)).sort(*SERIES, "period", nulls_last=True)
 
 
-def _running_ytd(chosen: pl.DataFrame) -> pl.DataFrame:
-    """Rule 6 when no cumulative is stated: a running sum, defined while no month is missing."""
-    g = [*SERIES, pl.col("period").dt.year()]
-    running = chosen.sort(*SERIES, "period", nulls_last=True).with_columns(
-        ytd_t=pl.when(pl.col("value_t").is_not_null().cum_sum().over(g)
-                      == pl.col("period").dt.month().cast(pl.UInt32))
-        .then(pl.col("value_t").cum_sum().over(g)),
-    )  # fmt: skip
-    return running.select(
+def _records(usable: pl.DataFrame) -> pl.DataFrame:
+    """Records formats: one figure per key (identical repeats collapse, others are an error);
+    ``ytd_t`` is the running sum while no month of the year is missing (rule 6)."""
+    month = pl.col("period").dt.year().cast(pl.Int64) * 12 + pl.col("period").dt.month() - 1
+    usable = usable.with_columns(_m=month)
+    grid = MonthGrid.build(usable, list(SERIES), "_m")
+    if grid.duplicate.any():
+        repeated = usable.filter(
+            pl.struct(KEY).is_in(
+                usable.filter(pl.Series(grid.duplicate))
+                .select(pl.struct(KEY))
+                .to_series()
+                .implode()
+            )
+        )
+        _candidates(repeated, records=True)  # raises on two different figures for one key
+        usable = usable.filter(~pl.Series(grid.duplicate))
+        grid = MonthGrid.build(usable, list(SERIES), "_m")
+    ytd = grid.year_to_date(grid.scatter(usable["value_t"].to_numpy()))[grid.pos]
+    out = usable.select(
         *SERIES, "period",
-        months=pl.lit(1, pl.Int8), value_t="value_t", ytd_t="ytd_t",
+        months=pl.lit(1, pl.Int8), value_t="value_t",
+        ytd_t=pl.Series(ytd, nan_to_null=True),
         value_half_unit_t="half_unit_t",
-        ytd_half_unit_t=pl.when(pl.col("ytd_t").is_not_null()).then(
-            pl.col("half_unit_t").cum_sum().over(g)),
-        is_derived=pl.lit(False), ytd_is_derived=pl.col("ytd_t").is_not_null(),
-        n_sources="n_sources", source_url="source_url", has_conflict="has_conflict",
+        ytd_half_unit_t=pl.when(pl.Series(ytd, nan_to_null=True).is_not_null()).then(0.0),
+        is_derived=pl.lit(False), ytd_is_derived=pl.Series(~np.isnan(ytd)),
+        n_sources=pl.lit(1, pl.Int32), source_url="source_url", has_conflict=pl.lit(False),
         value_usd="value_usd",
-    ).cast(dict(CANONICAL_SCHEMA))  # fmt: skip
+    )  # fmt: skip
+    if not np.array_equal(grid.order, np.arange(len(grid.order))):  # not yet in series order
+        out = out[grid.order]
+    return out.select(CANONICAL_SCHEMA.names()).cast(dict(CANONICAL_SCHEMA))

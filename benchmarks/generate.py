@@ -1,0 +1,136 @@
+"""Synthetic UN Comtrade+ extracts for benchmarks (never shipped as data).
+
+HS-6 codes x partners x 60 months of exports by one reporter, in the 47 columns of a
+Comtrade+ CSV, with about 4% of months missing and 3% zero weights. Cached in
+``benchmarks/.cache/`` (git-ignored) as CSV and Parquet; regenerated only when missing.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+MONTHS = 60
+PARTNERS = 167
+SEED = 20261123
+COLUMNS = [
+    "typeCode",
+    "freqCode",
+    "refPeriodId",
+    "refYear",
+    "refMonth",
+    "period",
+    "reporterCode",
+    "reporterISO",
+    "reporterDesc",
+    "flowCode",
+    "flowDesc",
+    "partnerCode",
+    "partnerISO",
+    "partnerDesc",
+    "partner2Code",
+    "partner2ISO",
+    "partner2Desc",
+    "classificationCode",
+    "classificationSearchCode",
+    "isOriginalClassification",
+    "cmdCode",
+    "cmdDesc",
+    "aggrLevel",
+    "isLeaf",
+    "customsCode",
+    "customsDesc",
+    "mosCode",
+    "motCode",
+    "motDesc",
+    "qtyUnitCode",
+    "qtyUnitAbbr",
+    "qty",
+    "isQtyEstimated",
+    "altQtyUnitCode",
+    "altQtyUnitAbbr",
+    "altQty",
+    "isAltQtyEstimated",
+    "netWgt",
+    "isNetWgtEstimated",
+    "grossWgt",
+    "isGrossWgtEstimated",
+    "cifvalue",
+    "fobvalue",
+    "primaryValue",
+    "legacyEstimationFlag",
+    "isReported",
+    "isAggregate",
+]
+SIZES = {"tiny": 10_000, "1m": 1_000_000, "10m": 10_000_000}
+
+
+def frame(rows: int, seed: int = SEED) -> pl.DataFrame:
+    """About ``rows`` synthetic monthly export rows with all 47 Comtrade+ columns."""
+    codes = max(1, round(rows / (PARTNERS * MONTHS * 0.96)))
+    rng = np.random.default_rng(seed)
+    n = codes * PARTNERS * MONTHS
+    month = np.tile(np.arange(MONTHS), codes * PARTNERS)
+    series = np.repeat(np.arange(codes * PARTNERS), MONTHS)
+    level = rng.lognormal(8, 2, codes * PARTNERS)[series]
+    season = 1 + 0.2 * np.sin(2 * np.pi * (month % 12) / 12)
+    kg = np.round(level * season * rng.lognormal(0, 0.3, n), 1)
+    kg[rng.random(n) < 0.03] = 0.0
+    keep = rng.random(n) >= 0.04
+    year = 2021 + month // 12
+    mon = month % 12 + 1
+    period = year * 100 + mon
+    partner = series % PARTNERS
+    code = 280000 + (series // PARTNERS) * 7 % 700000
+    base = pl.DataFrame(
+        {
+            "refYear": year, "refMonth": mon, "period": period, "partnerCode": partner + 4,
+            "cmdCode": code, "netWgt": kg, "primaryValue": np.round(kg * rng.uniform(5, 80, n), 2),
+        }
+    ).filter(pl.Series(keep))  # fmt: skip
+    return base.select(
+        typeCode=pl.lit("C"), freqCode=pl.lit("M"),
+        refPeriodId=(pl.col("period") * 100 + 1).cast(pl.Int64),
+        refYear="refYear", refMonth="refMonth", period="period",
+        reporterCode=pl.lit(156), reporterISO=pl.lit("CHN"), reporterDesc=pl.lit("China"),
+        flowCode=pl.lit("X"), flowDesc=pl.lit("Export"),
+        partnerCode="partnerCode", partnerISO=pl.format("P{}", "partnerCode"),
+        partnerDesc=pl.format("Partner {}", "partnerCode"),
+        partner2Code=pl.lit(0), partner2ISO=pl.lit("W00"), partner2Desc=pl.lit("World"),
+        classificationCode=pl.lit("H6"), classificationSearchCode=pl.lit("HS"),
+        isOriginalClassification=pl.lit(True), cmdCode=pl.col("cmdCode").cast(pl.String).str.zfill(6),
+        cmdDesc=pl.format("Synthetic commodity {}", "cmdCode"), aggrLevel=pl.lit(6), isLeaf=pl.lit(True),
+        customsCode=pl.lit("C00"), customsDesc=pl.lit("TOTAL CPC"), mosCode=pl.lit(0),
+        motCode=pl.lit(0), motDesc=pl.lit("TOTAL MOT"), qtyUnitCode=pl.lit(8), qtyUnitAbbr=pl.lit("kg"),
+        qty="netWgt", isQtyEstimated=pl.lit(False), altQtyUnitCode=pl.lit(-1),
+        altQtyUnitAbbr=pl.lit("N/A"), altQty=pl.lit(0.0), isAltQtyEstimated=pl.lit(False),
+        netWgt="netWgt", isNetWgtEstimated=pl.lit(False), grossWgt="netWgt",
+        isGrossWgtEstimated=pl.lit(False), cifvalue=pl.lit(0.0), fobvalue="primaryValue",
+        primaryValue="primaryValue", legacyEstimationFlag=pl.lit(0), isReported=pl.lit(True),
+        isAggregate=pl.lit(False),
+    )  # fmt: skip
+
+
+def ensure(size: str) -> dict[str, Path]:
+    """Paths of the cached CSV and Parquet files of ``size``, generating them if missing."""
+    CACHE.mkdir(exist_ok=True)
+    paths = {"csv": CACHE / f"comtrade_{size}.csv", "parquet": CACHE / f"comtrade_{size}.parquet"}
+    if not all(p.exists() for p in paths.values()):
+        start = time.perf_counter()
+        data = frame(SIZES[size])
+        assert data.columns == COLUMNS
+        for fmt, path in paths.items():
+            tmp = path.with_suffix(".tmp")
+            data.write_csv(tmp) if fmt == "csv" else data.write_parquet(tmp)
+            tmp.replace(path)
+        print(f"generated {size}: {data.height:,} rows in {time.perf_counter() - start:.1f} s",
+              file=sys.stderr)  # fmt: skip
+    return paths
+
+
+if __name__ == "__main__":
+    for size in sys.argv[1:] or ["tiny"]:
+        print(ensure(size))
