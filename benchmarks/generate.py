@@ -12,59 +12,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from reanalysis.readers import COMTRADE_COLUMNS as COLUMNS
+
 CACHE = Path(__file__).resolve().parent / ".cache"
 MONTHS = 60
 PARTNERS = 167
 SEED = 20261123
-COLUMNS = [
-    "typeCode",
-    "freqCode",
-    "refPeriodId",
-    "refYear",
-    "refMonth",
-    "period",
-    "reporterCode",
-    "reporterISO",
-    "reporterDesc",
-    "flowCode",
-    "flowDesc",
-    "partnerCode",
-    "partnerISO",
-    "partnerDesc",
-    "partner2Code",
-    "partner2ISO",
-    "partner2Desc",
-    "classificationCode",
-    "classificationSearchCode",
-    "isOriginalClassification",
-    "cmdCode",
-    "cmdDesc",
-    "aggrLevel",
-    "isLeaf",
-    "customsCode",
-    "customsDesc",
-    "mosCode",
-    "motCode",
-    "motDesc",
-    "qtyUnitCode",
-    "qtyUnitAbbr",
-    "qty",
-    "isQtyEstimated",
-    "altQtyUnitCode",
-    "altQtyUnitAbbr",
-    "altQty",
-    "isAltQtyEstimated",
-    "netWgt",
-    "isNetWgtEstimated",
-    "grossWgt",
-    "isGrossWgtEstimated",
-    "cifvalue",
-    "fobvalue",
-    "primaryValue",
-    "legacyEstimationFlag",
-    "isReported",
-    "isAggregate",
-]
 SIZES = {"tiny": 10_000, "1m": 1_000_000, "10m": 10_000_000}
 
 

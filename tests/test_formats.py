@@ -6,57 +6,8 @@ import polars as pl
 from polars.testing import assert_frame_equal
 
 from reanalysis import load_customs
+from reanalysis.readers import COMTRADE_COLUMNS as ALL_COMTRADE
 from reanalysis.readers import COMTRADE_REQUIRED, detect_format
-
-ALL_COMTRADE = [
-    "typeCode",
-    "freqCode",
-    "refPeriodId",
-    "refYear",
-    "refMonth",
-    "period",
-    "reporterCode",
-    "reporterISO",
-    "reporterDesc",
-    "flowCode",
-    "flowDesc",
-    "partnerCode",
-    "partnerISO",
-    "partnerDesc",
-    "partner2Code",
-    "partner2ISO",
-    "partner2Desc",
-    "classificationCode",
-    "classificationSearchCode",
-    "isOriginalClassification",
-    "cmdCode",
-    "cmdDesc",
-    "aggrLevel",
-    "isLeaf",
-    "customsCode",
-    "customsDesc",
-    "mosCode",
-    "motCode",
-    "motDesc",
-    "qtyUnitCode",
-    "qtyUnitAbbr",
-    "qty",
-    "isQtyEstimated",
-    "altQtyUnitCode",
-    "altQtyUnitAbbr",
-    "altQty",
-    "isAltQtyEstimated",
-    "netWgt",
-    "isNetWgtEstimated",
-    "grossWgt",
-    "isGrossWgtEstimated",
-    "cifvalue",
-    "fobvalue",
-    "primaryValue",
-    "legacyEstimationFlag",
-    "isReported",
-    "isAggregate",
-]
 
 
 def world_magnets_2025(shipped: pl.DataFrame) -> pl.DataFrame:

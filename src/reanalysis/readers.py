@@ -77,6 +77,56 @@ MAGNET_HEADER = (
     "period", "partner", "value_t", "yoy_pct_reported", "mom_pct_reported", "source_url", "quote",
 )  # fmt: skip
 TIDY_REQUIRED = ("period", "commodity", "flow", "partner", "value", "unit")
+# The 47 columns of a UN Comtrade+ CSV, in order (shared/formats/comtrade_plus_columns.md).
+COMTRADE_COLUMNS = [
+    "typeCode",
+    "freqCode",
+    "refPeriodId",
+    "refYear",
+    "refMonth",
+    "period",
+    "reporterCode",
+    "reporterISO",
+    "reporterDesc",
+    "flowCode",
+    "flowDesc",
+    "partnerCode",
+    "partnerISO",
+    "partnerDesc",
+    "partner2Code",
+    "partner2ISO",
+    "partner2Desc",
+    "classificationCode",
+    "classificationSearchCode",
+    "isOriginalClassification",
+    "cmdCode",
+    "cmdDesc",
+    "aggrLevel",
+    "isLeaf",
+    "customsCode",
+    "customsDesc",
+    "mosCode",
+    "motCode",
+    "motDesc",
+    "qtyUnitCode",
+    "qtyUnitAbbr",
+    "qty",
+    "isQtyEstimated",
+    "altQtyUnitCode",
+    "altQtyUnitAbbr",
+    "altQty",
+    "isAltQtyEstimated",
+    "netWgt",
+    "isNetWgtEstimated",
+    "grossWgt",
+    "isGrossWgtEstimated",
+    "cifvalue",
+    "fobvalue",
+    "primaryValue",
+    "legacyEstimationFlag",
+    "isReported",
+    "isAggregate",
+]
 COMTRADE_REQUIRED = ("freqCode", "period", "flowCode", "cmdCode", "partnerDesc", "netWgt")
 COMTRADE_OPTIONAL = ("primaryValue", "reporterDesc")
 
@@ -241,6 +291,15 @@ def _period(frame: pl.DataFrame, path: Path, column: str, pattern: str, example:
     return pl.date(digits.str.slice(0, 4).cast(pl.Int32), digits.str.slice(4, 2).cast(pl.Int8), 1)
 
 
+def _check_quantity(frame: pl.DataFrame, path: Path, column: str, what: str) -> None:
+    """A typed quantity column: no NaN, nothing negative."""
+    for bad, expected in ((pl.col(column).is_nan(), f"a {what}"),
+                          (pl.col(column) < 0, f"a non-negative {what}")):  # fmt: skip
+        hit = _first_bad(frame, bad, column)
+        if hit:
+            raise BadValueError(path, hit[0], column, hit[1], expected)
+
+
 def _check_members(frame: pl.DataFrame, path: Path, column: str, allowed) -> None:
     hit = _first_bad(frame, ~pl.col(column).is_in(list(allowed)) | pl.col(column).is_null(), column)
     if hit:
@@ -381,12 +440,7 @@ def _read_tidy(path: Path) -> pl.DataFrame:
         hit = _first_bad(frame, pl.col(column).is_null(), column)
         if hit:
             raise BadValueError(path, hit[0], column, None, f"a {column} name")
-    hit = _first_bad(frame, pl.col("value").is_nan(), "value")
-    if hit:
-        raise BadValueError(path, hit[0], "value", hit[1], "a number")
-    hit = _first_bad(frame, pl.col("value") < 0, "value")
-    if hit:
-        raise BadValueError(path, hit[0], "value", hit[1], "a non-negative quantity")
+    _check_quantity(frame, path, "value", "quantity")
     return frame.with_columns(
         period=_period(frame, path, "period", PERIOD_RE, "YYYY-MM"),
         value_t=pl.col("value")
@@ -440,12 +494,7 @@ def _read_comtrade(path: Path) -> pl.DataFrame:
     if frame.height == 0:
         raise EmptyFileError(path, 2, "freqCode", "no monthly rows", "rows with freqCode M")
     _check_members(frame, path, "flowCode", COMTRADE_FLOWS)
-    hit = _first_bad(frame, pl.col("netWgt").is_nan(), "netWgt")
-    if hit:
-        raise BadValueError(path, hit[0], "netWgt", hit[1], "a weight in kg")
-    hit = _first_bad(frame, pl.col("netWgt") < 0, "netWgt")
-    if hit:
-        raise BadValueError(path, hit[0], "netWgt", hit[1], "a non-negative weight in kg")
+    _check_quantity(frame, path, "netWgt", "weight in kg")
     extras = _no_extras()
     if "primaryValue" in wanted:
         extras["value_usd"] = pl.col("primaryValue")
