@@ -1,7 +1,8 @@
 """Month-on-month, year-on-year and year-to-date growth on real customs calendars.
 
-Every comparison is a join on calendar keys (the base is the row whose last month is exactly
-one or twelve months earlier), never a shift over rows, so a missing month can only null a
+Every comparison is a calendar lookup (the base is the observation whose last month is exactly
+one or twelve months earlier, found on a complete month grid per series, see
+:mod:`reanalysis.monthgrid`), never a shift over rows, so a missing month can only null a
 comparison, never substitute a neighbour. Rules:
 
 - a comparison whose base is missing is null, with ``*_note`` saying why;
