@@ -14,7 +14,7 @@ import polars as pl
 
 from reanalysis import paths
 from reanalysis.errors import BadValueError, MissingColumnError
-from reanalysis.readers import _read_text_csv
+from reanalysis.readers import read_text_csv
 
 KINDS = (
     "announcement", "effective", "effective_scheduled", "approval", "approval_tightening",
@@ -48,7 +48,7 @@ def load_licence_events(path: str | Path | None = None) -> pl.DataFrame:
     summary, so it survives reordering and additions to the file.
     """
     path = Path(path) if path is not None else paths.EVENTS_FILE
-    frame = _read_text_csv(path)
+    frame = read_text_csv(path)
     for column in COLUMNS:
         if column not in frame.columns:
             raise MissingColumnError(path, 1, column, ",".join(frame.columns), ",".join(COLUMNS))

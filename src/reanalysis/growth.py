@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from reanalysis.monthgrid import MonthGrid
+from reanalysis.readers import stated_at
 from reanalysis.reconcile import SERIES
 
 S = list(SERIES)
@@ -336,9 +337,7 @@ def check_reported(statements: pl.DataFrame | None = None) -> pl.DataFrame:
                 "source_url",
                 "excluded_reason",
                 statement_value_t=pl.col("value_t"),
-                line=pl.col("file").cast(pl.String).str.split("/").list.last()
-                + ":"
-                + pl.col("line").cast(pl.String),
+                line=stated_at(),
                 reported_pct=pl.col(f"{kind}_pct_reported"),
                 reported_hu=pl.col(f"{kind}_pct_half_unit"),
                 comparison=pl.lit(kind)

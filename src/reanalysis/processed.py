@@ -4,7 +4,6 @@ Each file is written to a temporary name and renamed, so a failed run leaves the
 files intact; nothing is rewritten when the raw data and the package are unchanged.
 """
 
-import hashlib
 import os
 import sys
 from pathlib import Path
@@ -14,14 +13,7 @@ import polars as pl
 from reanalysis import paths
 from reanalysis.events import licence_measures, load_licence_events
 from reanalysis.loaders import load_customs, source_conflicts
-
-
-def inputs_digest() -> str:
-    h = hashlib.sha256()
-    for root in (paths.RAW, paths.SRC):
-        for f in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            h.update(str(f.relative_to(root)).encode() + f.read_bytes())
-    return h.hexdigest()
+from reanalysis.provenance import inputs_digest
 
 
 def write_parquet_atomic(frame: pl.DataFrame, path: Path) -> None:

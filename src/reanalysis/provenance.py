@@ -34,6 +34,16 @@ def read_sidecar(path: Path) -> dict:
     return meta
 
 
+def inputs_digest() -> str:
+    """Digest of everything a computed output depends on: the package source and the raw data."""
+    h = hashlib.sha256()
+    for root in (paths.SRC, paths.RAW):
+        for f in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            h.update(str(f.relative_to(root)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def raw_files() -> list[Path]:
     """Every data file in ``data/raw/`` (sidecars and prose excluded)."""
     return sorted(p for p in paths.RAW.rglob("*") if p.suffix in (".csv", ".parquet"))

@@ -230,7 +230,7 @@ def _check_utf8(path: Path, raw: bytes) -> None:
         ) from None
 
 
-def _read_text_csv(path: Path) -> pl.DataFrame:
+def read_text_csv(path: Path) -> pl.DataFrame:
     """Read a small CSV with every column as text, after checking it is UTF-8 and not empty."""
     raw = path.read_bytes()
     if not raw.strip():
@@ -240,6 +240,15 @@ def _read_text_csv(path: Path) -> pl.DataFrame:
     if frame.height == 0:
         raise EmptyFileError(path, 2, None, "a header and no data rows", "at least one data row")
     return frame.with_row_index("line", offset=2).with_columns(pl.col("line").cast(pl.Int64))
+
+
+def stated_at() -> pl.Expr:
+    """``file:line`` of a statement (the file's name only), for listings."""
+    return (
+        pl.col("file").cast(pl.String).str.split("/").list.last()
+        + ":"
+        + pl.col("line").cast(pl.String)
+    )
 
 
 def _first_bad(frame: pl.DataFrame, bad: pl.Expr, column: str) -> tuple[int, str] | None:
@@ -307,7 +316,7 @@ def _check_members(frame: pl.DataFrame, path: Path, column: str, allowed) -> Non
 
 
 def _read_statement_file(path: Path) -> pl.DataFrame:
-    frame = _read_text_csv(path)
+    frame = read_text_csv(path)
     layout = CUSTOMS_HEADER if "flow" in frame.columns else MAGNET_HEADER
     missing = [c for c in layout if c not in frame.columns]
     if missing:

@@ -32,6 +32,7 @@ import polars as pl
 
 from reanalysis.errors import DuplicateRowError
 from reanalysis.monthgrid import MonthGrid
+from reanalysis.readers import stated_at
 
 SERIES = ("reporter", "commodity", "flow", "partner")
 KEY = (*SERIES, "period", "measure")
@@ -100,14 +101,14 @@ def _reconcile(statements: pl.DataFrame, *, records: bool) -> tuple[pl.DataFrame
     # curated statements are small: plain strings are simpler from here on
     statements = statements.with_columns(pl.col(pl.Categorical).cast(pl.String))
     usable = usable.with_columns(pl.col(pl.Categorical).cast(pl.String))
-    candidates = _candidates(usable, records=records)
+    candidates = _candidates(usable)
     chosen, conflict_rows = _resolve(candidates)
     excluded = statements.filter(pl.col("excluded_reason").is_not_null()).select(
         "commodity", "flow", "partner", "period", "measure", "value_t",
         n_sources=pl.lit(1, pl.Int32), chosen=pl.lit(False),
         rule=pl.lit("excluded: ") + pl.col("excluded_reason"),
         sources=pl.concat_list("source_url"),
-        lines=pl.concat_list(pl.col("file").cast(pl.String).str.split("/").list.last() + ":" + pl.col("line").cast(pl.String)),
+        lines=pl.concat_list(stated_at()),
     )  # fmt: skip
     table = (
         pl.concat([conflict_rows, excluded])
@@ -120,18 +121,10 @@ def _reconcile(statements: pl.DataFrame, *, records: bool) -> tuple[pl.DataFrame
     return canonical, table
 
 
-def _candidates(usable: pl.DataFrame, *, records: bool) -> pl.DataFrame:
-    """One row per distinct candidate figure of each key, agreeing statements collapsed."""
-    where = (
-        pl.col("file").cast(pl.String).str.split("/").list.last()
-        + ":"
-        + pl.col("line").cast(pl.String)
-    )
-    usable = usable.with_columns(where=where)
-    n_values = pl.col("value_t").n_unique().over(KEY)
-    simple = usable.filter(n_values == 1)
-    multi = usable.filter(n_values > 1)
-    if records and multi.height:
+def _raise_on_different_repeats(rows: pl.DataFrame) -> None:
+    """Records formats: two different figures for one key are an error naming both lines."""
+    multi = rows.filter(pl.col("value_t").n_unique().over(KEY) > 1)
+    if multi.height:
         first = (
             multi.sort("line")
             .group_by(KEY, maintain_order=True)
@@ -143,6 +136,14 @@ def _candidates(usable: pl.DataFrame, *, records: bool) -> pl.DataFrame:
             f"the same value as line {first['line'][0]} ({first['value_t'][0]:g} t) for "
             f"{first['commodity']} {first['flow']} {first['partner']} {first['period']:%Y-%m}",
         )  # fmt: skip
+
+
+def _candidates(usable: pl.DataFrame) -> pl.DataFrame:
+    """One row per distinct candidate figure of each key, agreeing statements collapsed."""
+    usable = usable.with_columns(where=stated_at())
+    n_values = pl.col("value_t").n_unique().over(KEY)
+    simple = usable.filter(n_values == 1)
+    multi = usable.filter(n_values > 1)
     aggs = dict(
         value_t=pl.col("value_t").sort_by("half_unit_t", "line").first(),
         half_unit_t=pl.col("half_unit_t").min(),
@@ -407,7 +408,7 @@ def _records(usable: pl.DataFrame) -> pl.DataFrame:
                 .implode()
             )
         )
-        _candidates(repeated, records=True)  # raises on two different figures for one key
+        _raise_on_different_repeats(repeated)
         usable = usable.filter(~pl.Series(grid.duplicate))
         grid = MonthGrid.build(usable, list(SERIES), "_m")
     ytd = grid.year_to_date(grid.scatter(usable["value_t"].to_numpy()))[grid.pos]

@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from reanalysis import paths
+from reanalysis.provenance import inputs_digest, vintage
 
 KERNEL = "python3"
 
@@ -76,16 +77,6 @@ def discover(notebooks: Path, params: Path) -> list[Job]:
                 raise ValueError(f"{p}: expected a mapping of parameter names to values")
             jobs.append(Job(nb, p, loaded))
     return jobs
-
-
-def shared_digest() -> str:
-    """Digest of what every report reads: the package source and the raw data."""
-    h = hashlib.sha256()
-    for root in (paths.SRC, paths.RAW):
-        for f in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            h.update(str(f.relative_to(root)).encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()
 
 
 def job_digest(job: Job, shared: str) -> str:
@@ -149,13 +140,6 @@ def to_html(nb, title: str) -> str:
     return re.sub(r'<script src="">\s*</script>', "", body)
 
 
-def data_vintage() -> str:
-    """A line saying which data the reports were built from."""
-    from reanalysis.provenance import vintage
-
-    return vintage()
-
-
 def write_index(jobs: list[Job], out_dir: Path) -> None:
     rows = []
     for job in jobs:
@@ -170,7 +154,7 @@ def write_index(jobs: list[Job], out_dir: Path) -> None:
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>reanalysis reports</title>
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.3em .8em;text-align:left}}
 tr:nth-child(even){{background:#f4f4f4}}</style></head><body>
-<h1>reanalysis reports</h1><p>Data vintage: {html.escape(data_vintage())}</p>
+<h1>reanalysis reports</h1><p>Data vintage: {html.escape(vintage())}</p>
 <table><tr><th>report</th><th>notebook</th><th>parameters</th><th>executed</th></tr>
 {chr(10).join(rows)}</table></body></html>
 """
@@ -185,7 +169,7 @@ def build(
     stamps = out_dir / ".stamps"
     stamps.mkdir(exist_ok=True)
     todo = discover(notebooks, params)
-    shared = shared_digest()
+    shared = inputs_digest()
     digests = {job: job_digest(job, shared) for job in todo}
 
     def fresh(job: Job) -> bool:
