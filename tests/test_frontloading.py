@@ -122,7 +122,10 @@ def test_same_day_controls_and_suspensions_say_what_they_leave_out():
 
 def test_one_series_only_and_known_methods():
     two = pl.concat(
-        [planted(lambda i, m: 1.0), planted(lambda i, m: 1.0).with_columns(partner=pl.lit("Japan"))]
+        [
+            planted(lambda i, m: 1.0),
+            planted(lambda i, m: 1.0).with_columns(partner=pl.lit("Japan", pl.Categorical)),
+        ]
     )
     with pytest.raises(ValueError, match="one series"):
         front_loading(two, announced="2024-02-01", effective="2024-04-01")

@@ -232,7 +232,9 @@ def test_verdict_counts_and_reasons_are_deterministic():
 @settings(max_examples=20, deadline=None)
 @given(values, st.randoms())
 def test_row_order_does_not_change_growth(xs, rnd):
-    frame = pl.concat([monthly(xs), monthly(xs[::-1]).with_columns(partner=pl.lit("Japan"))])
+    frame = pl.concat(
+        [monthly(xs), monthly(xs[::-1]).with_columns(partner=pl.lit("Japan", pl.Categorical))]
+    )
     shuffled = frame.sample(fraction=1.0, shuffle=True, seed=rnd.randint(0, 10**6))
     key = ["partner", "period"]
     assert_frame_equal(growth(frame).sort(key), growth(shuffled).sort(key))
@@ -241,7 +243,7 @@ def test_row_order_does_not_change_growth(xs, rnd):
 def test_the_string_sort_fallback_gives_the_same_growth(monkeypatch):
     from reanalysis import monthgrid
 
-    frame = pl.concat([monthly([float(i % 7 + 1) for i in range(30)]).with_columns(partner=pl.lit(p))
+    frame = pl.concat([monthly([float(i % 7 + 1) for i in range(30)]).with_columns(partner=pl.lit(p, pl.Categorical))
                        for p in ("Japan", "Germany")]).sample(fraction=1.0, shuffle=True, seed=1)  # fmt: skip
     packed = growth(frame)
     monkeypatch.setattr(monthgrid, "PACK_LIMIT", 0.0)

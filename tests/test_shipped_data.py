@@ -58,7 +58,7 @@ def test_october_2025_conflict_resolves_to_the_chain(shipped):
 
 
 def test_the_bloomberg_aggregate_is_its_own_series(shipped):
-    other = shipped.filter(pl.col("commodity").str.starts_with("rare earth products"))
+    other = shipped.filter(pl.col("commodity").cat.starts_with("rare earth products"))
     assert other["value_t"].to_list() == [2117.0, 7336.0, 6958.0]
 
 

@@ -17,10 +17,12 @@ comparison, never substitute a neighbour. Rules:
 Percentages are in percent (-15.6 means a 15.6% fall).
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import polars as pl
 
-from reanalysis.monthgrid import MonthGrid
+from reanalysis.monthgrid import MonthGrid, month_number
 from reanalysis.readers import stated_at
 from reanalysis.reconcile import SERIES
 
@@ -39,7 +41,7 @@ NOTES = (
     CONFLICTED, f"{DERIVED}; {CONFLICTED}", NOT_STATED, f"{NOT_STATED}; {CONFLICTED}",
 )  # fmt: skip
 Note = pl.Enum(NOTES)
-_NOTE_CODES = dict(enumerate(NOTES))
+_NOTE_LOOKUP = pl.Series([*NOTES, None], dtype=Note)  # note codes to notes, by gathering
 
 
 def _ended(frame: pl.DataFrame) -> pl.DataFrame:
@@ -66,17 +68,6 @@ def _flags(derived: pl.Expr, conflicted: pl.Expr, derived_text: str = DERIVED) -
     )
 
 
-def _month_index(frame: pl.DataFrame) -> pl.Expr:
-    """Integer month (``year * 12 + month - 1``) of each observation's last month."""
-    return (
-        pl.col("period").dt.year().cast(pl.Int64) * 12
-        + pl.col("period").dt.month().cast(pl.Int64)
-        - 1
-        + pl.col("months").cast(pl.Int64)
-        - 1
-    )
-
-
 DERIVED_BIT, CONFLICT_BIT, COMBINED_BIT, COVERED_BIT, SINGLE_BIT = 1, 2, 4, 8, 16
 
 
@@ -86,73 +77,87 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
     values and their rounding half-units (``_row``, ``cur``, ``cur_hu``, ``base``, ``base_hu``).
 
     Bases are looked up on a complete month grid per series (:class:`MonthGrid`), keyed by the
-    last month an observation covers. Flags travel as bits of one integer grid.
+    last month an observation covers. Flags travel as bits of one small-integer grid. The three
+    comparisons are independent and run on their own threads (NumPy releases the GIL).
     """
-    grid = MonthGrid.build(frame.with_columns(_end=_month_index(frame)), S, "_end")
+    last_month = month_number(frame["period"]) + frame["months"].to_numpy() - 1
+    grid = MonthGrid.build(frame.with_columns(_end=last_month), S, "_end")
 
     def arr(col: str) -> np.ndarray:
-        return frame[col].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        return frame[col].cast(pl.Float64).to_numpy()  # nulls read as NaN
 
     def bits(col: str, bit: int) -> np.ndarray:
-        return np.where(frame[col].fill_null(False).to_numpy(), bit, 0)
+        return frame[col].fill_null(False).to_numpy().astype(np.uint8) * np.uint8(bit)
 
-    value, months = arr("value_t"), frame["months"].to_numpy()
+    def has(flags: np.ndarray, bit: int) -> np.ndarray:
+        return (flags & bit).astype(bool)
+
+    value, combined = arr("value_t"), (frame["months"] == 2).to_numpy()
+    any_combined = bool(combined.any())
     flags = bits("is_derived", DERIVED_BIT) | bits("has_conflict", CONFLICT_BIT)
-    flags |= np.where(months == 2, COMBINED_BIT, SINGLE_BIT)
-    flag_cells = grid.scatter(flags.astype(np.int64), fill=0)
-    flag_cells[grid.pos[months == 2] - 1] |= COVERED_BIT  # January inside January-February
+    flags |= np.where(combined, np.uint8(COMBINED_BIT), np.uint8(SINGLE_BIT))
+    flag_cells = grid.scatter(flags, fill=0)
+    flag_cells[grid.pos[combined] - 1] |= COVERED_BIT  # January inside January-February
     value_cells = grid.scatter(value)
-    half = arr("value_half_unit_t") if detail else np.full(len(value), np.nan)
+    nothing = np.full(len(value), np.nan) if not detail else None
+    half = arr("value_half_unit_t") if detail else nothing
     half_cells = grid.scatter(half) if detail else None
-    derived, conflict = (flags & DERIVED_BIT) > 0, (flags & CONFLICT_BIT) > 0
+    derived, conflict = has(flags, DERIVED_BIT), has(flags, CONFLICT_BIT)
+    no_value = np.isnan(value)
 
     def lag_half(k: int) -> np.ndarray:
-        return grid.lag(half_cells, k) if detail else np.full(len(value), np.nan)
+        return grid.lag(half_cells, k) if detail else nothing
 
-    out = {}
-    f1 = grid.lag(flag_cells, 1, fill=0)
-    out["mom"] = _assemble(
-        value, half, grid.lag(value_cells, 1), lag_half(1),
-        derived | ((f1 & DERIVED_BIT) > 0), conflict | ((f1 & CONFLICT_BIT) > 0),
-        reasons=[(np.isnan(value), NO_VALUE), (months == 2, COMBINED),
-                 ((f1 & COMBINED_BIT) > 0, BASE_COMBINED)],
-        detail=detail,
-    )  # fmt: skip
-    f12, v12 = grid.lag(flag_cells, 12, fill=0), grid.lag(value_cells, 12)
-    same = np.where(months == 2, (f12 & COMBINED_BIT) > 0, (f12 & SINGLE_BIT) > 0)
-    base, base_hu = np.where(same, v12, np.nan), np.where(same, lag_half(12), np.nan)
-    pair_derived = pair_conflict = np.zeros(len(value), dtype=bool)
-    if (months == 2).any():  # a combined year against single January and February
-        f13 = grid.lag(flag_cells, 13, fill=0)
-        pair = (months == 2) & ((f12 & SINGLE_BIT) > 0) & ((f13 & SINGLE_BIT) > 0)
-        base = np.where(pair, v12 + grid.lag(value_cells, 13), base)
-        base_hu = np.where(pair, lag_half(12) + lag_half(13), base_hu)
-        pair_derived, pair_conflict = (
-            pair & ((f13 & DERIVED_BIT) > 0),
-            pair & ((f13 & CONFLICT_BIT) > 0),
-        )
-    in_combined = (months == 1) & ((f12 & (COMBINED_BIT | COVERED_BIT)) > 0)
-    out["yoy"] = _assemble(
-        value, half, base, base_hu,
-        derived | ((f12 & DERIVED_BIT) > 0) | pair_derived,
-        conflict | ((f12 & CONFLICT_BIT) > 0) | pair_conflict,
-        reasons=[(np.isnan(value), NO_VALUE), (in_combined, BASE_COMBINED)],
-        detail=detail,
-    )  # fmt: skip
-    ytd = arr("ytd_t")
-    ytd_flags = bits("ytd_is_derived", DERIVED_BIT) | bits("has_conflict", CONFLICT_BIT)
-    y12 = grid.lag(grid.scatter(ytd_flags.astype(np.int64), fill=0), 12, fill=0)
-    ytd_hu = arr("ytd_half_unit_t") if detail else np.full(len(value), np.nan)
-    out["ytd_yoy"] = _assemble(
-        ytd, ytd_hu, grid.lag(grid.scatter(ytd), 12),
-        grid.lag(grid.scatter(ytd_hu), 12) if detail else np.full(len(value), np.nan),
-        ((ytd_flags & DERIVED_BIT) > 0) | ((y12 & DERIVED_BIT) > 0),
-        conflict | ((y12 & CONFLICT_BIT) > 0),
-        reasons=[(np.isnan(ytd), NO_CUMULATIVE)],
-        derived_text=NOT_STATED,
-        detail=detail,
-    )  # fmt: skip
-    return out
+    def mom() -> pl.DataFrame:
+        f1 = grid.lag(flag_cells, 1)
+        return _assemble(
+            value, half, grid.lag(value_cells, 1), lag_half(1),
+            derived | has(f1, DERIVED_BIT), conflict | has(f1, CONFLICT_BIT),
+            reasons=[(no_value, NO_VALUE), (combined, COMBINED), (has(f1, COMBINED_BIT), BASE_COMBINED)],
+            detail=detail,
+        )  # fmt: skip
+
+    def yoy() -> pl.DataFrame:
+        f12 = grid.lag(flag_cells, 12)
+        same = np.where(combined, has(f12, COMBINED_BIT), has(f12, SINGLE_BIT))
+        base = grid.lag(value_cells, 12)
+        base[~same] = np.nan
+        base_hu = np.where(same, lag_half(12), np.nan) if detail else nothing
+        base_derived, base_conflict = has(f12, DERIVED_BIT), has(f12, CONFLICT_BIT)
+        if any_combined:  # a combined year against single January and February
+            f13 = grid.lag(flag_cells, 13)
+            pair = combined & has(f12, SINGLE_BIT) & has(f13, SINGLE_BIT)
+            base = np.where(pair, grid.lag(value_cells, 12) + grid.lag(value_cells, 13), base)
+            if detail:
+                base_hu = np.where(pair, lag_half(12) + lag_half(13), base_hu)
+            base_derived |= pair & has(f13, DERIVED_BIT)
+            base_conflict |= pair & has(f13, CONFLICT_BIT)
+        in_combined = ~combined & has(f12, COMBINED_BIT | COVERED_BIT)
+        return _assemble(
+            value, half, base, base_hu, derived | base_derived, conflict | base_conflict,
+            reasons=[(no_value, NO_VALUE), (in_combined, BASE_COMBINED)],
+            detail=detail,
+        )  # fmt: skip
+
+    def ytd_yoy() -> pl.DataFrame:
+        ytd = arr("ytd_t")
+        ytd_flags = bits("ytd_is_derived", DERIVED_BIT) | (flags & CONFLICT_BIT)
+        y12 = grid.lag(grid.scatter(ytd_flags, fill=0), 12)
+        ytd_hu = arr("ytd_half_unit_t") if detail else nothing
+        return _assemble(
+            ytd, ytd_hu, grid.lag(grid.scatter(ytd), 12),
+            grid.lag(grid.scatter(ytd_hu), 12) if detail else nothing,
+            has(ytd_flags, DERIVED_BIT) | has(y12, DERIVED_BIT),
+            conflict | has(y12, CONFLICT_BIT),
+            reasons=[(np.isnan(ytd), NO_CUMULATIVE)],
+            derived_text=NOT_STATED,
+            detail=detail,
+        )  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        running = {name: pool.submit(job) for name, job in (("mom", mom), ("yoy", yoy),
+                                                            ("ytd_yoy", ytd_yoy))}  # fmt: skip
+    return {name: job.result() for name, job in running.items()}
 
 
 def _assemble(
@@ -169,25 +174,29 @@ def _assemble(
 ) -> pl.DataFrame:
     """Percentages and notes: the first reason that applies, else missing or zero base, else
     the caveats on the inputs (computed as note codes, returned as the ``Note`` enum)."""
-    code = np.full(len(cur), -1, dtype=np.int32)
+    code = np.full(len(cur), len(NOTES), dtype=np.uint32)  # len(NOTES): no note
     code[conflicted] = NOTES.index(CONFLICTED)
     code[derived] = NOTES.index(derived_text)
     code[derived & conflicted] = NOTES.index(f"{derived_text}; {CONFLICTED}")
-    code[base == 0] = NOTES.index(ZERO_BASE)
-    code[np.isnan(base)] = NOTES.index(BASE_MISSING)
-    blocked = np.zeros(len(cur), dtype=bool)
+    zero, missing = base == 0, np.isnan(base)
+    code[zero] = NOTES.index(ZERO_BASE)
+    code[missing] = NOTES.index(BASE_MISSING)
+    blocked = zero
     for mask, text in reversed(reasons):
         code[mask] = NOTES.index(text)
         blocked |= mask
-    base = np.where(blocked, np.nan, base)
+    if detail:
+        base = np.where(blocked, np.nan, base)
     with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.where(base != 0, (cur / base - 1.0) * 100.0, np.nan)
-    note = pl.Series(code).replace_strict(_NOTE_CODES, default=None, return_dtype=Note)
+        pct = np.divide(cur, base)
+    pct -= 1.0
+    pct *= 100.0
+    pct[blocked] = np.nan
     columns = {"pct": pct}
     if detail:  # the inputs too, for check_reported
         columns = {"_row": np.arange(len(cur), dtype=np.uint32), "cur": cur, "cur_hu": cur_hu,
                    "base": base, "base_hu": base_hu, "pct": pct}  # fmt: skip
-    return pl.DataFrame(columns, nan_to_null=True).with_columns(note=note)
+    return pl.DataFrame(columns, nan_to_null=True).with_columns(note=_NOTE_LOOKUP.gather(code))
 
 
 def growth(frame: pl.DataFrame) -> pl.DataFrame:

@@ -1,10 +1,12 @@
 """A complete month grid per series, for calendar lookups without joins.
 
 Each series gets a run of cells from January of its first year to December of its last, one
-cell per month; a row of the frame sits in the cell of its month. Looking up "the same series
-``k`` months earlier" is then an index ``pos - k`` checked to stay inside the series, so a
-missing month reads as missing and never as a neighbour. Because every series starts in
-January, the grid reshaped to ``(-1, 12)`` has one row per series-year.
+cell per month, after an empty year of padding; a row of the frame sits in the cell of its
+month. Looking up "the same series ``k`` months earlier" is then the index ``pos - k``: for
+``k`` up to 12 it lands in the series or its padding, and further back it is checked against
+the series start, so a missing month reads as missing and never as a neighbour. Because every
+series (and its padding) starts in January, the grid reshaped to ``(-1, 12)`` has one row per
+series-year.
 
 >>> frame = pl.DataFrame({"s": ["a", "a", "b"], "month": [2024 * 12 + 2, 2025 * 12 + 2, 2025 * 12]})
 >>> grid = MonthGrid.build(frame, ["s"], "month")
@@ -18,11 +20,14 @@ import numpy as np
 import polars as pl
 
 PACK_LIMIT = 2.0**62  # packed integer keys must stay below this
+PAD = 12  # empty cells before each series: lags up to 12 months need no bounds check
 
 
 @dataclass(frozen=True)
 class MonthGrid:
-    """Grid positions of a frame's rows (``pos``, in row order) and each row's series start."""
+    """Grid positions of a frame's rows (``pos``, in row order), each row's series start,
+    the row order that sorts the frame series by series, the grid size and the rows that
+    repeat an earlier row's series and month (``duplicate``)."""
 
     pos: np.ndarray
     start: np.ndarray
@@ -34,52 +39,67 @@ class MonthGrid:
     @classmethod
     def build(cls, frame: pl.DataFrame, keys: list[str], month: str) -> "MonthGrid":
         """``month`` is an integer month count (``year * 12 + month - 1``)."""
-        # Sort on one integer: per-column category codes and the month packed together
-        # (string sorting on several columns costs several times more).
-        keyed = frame.select(*(pl.col(k).fill_null("") for k in keys), pl.col(month)).rechunk()
-        codes = [keyed[k].cast(pl.Categorical).to_physical().to_numpy() for k in keys]
-        ms_raw = keyed[month].to_numpy().astype(np.int64)
+        ms_raw = frame[month].to_numpy().astype(np.int64)
         span = int(ms_raw.max() - ms_raw.min() + 1) if len(ms_raw) else 1
-        sizes = [int(c.max()) + 1 if len(c) else 1 for c in codes]
-        if float(np.prod(sizes, dtype=float)) * span < PACK_LIMIT:
-            series_key = np.zeros(len(ms_raw), dtype=np.int64)
-            for c, n in zip(codes, sizes, strict=True):
-                series_key *= n
-                series_key += c
-            del codes
-            packed = series_key * span + (ms_raw - ms_raw.min())
-            if len(packed) < 2 or bool(np.all(packed[1:] >= packed[:-1])):
-                order = pl.Series(np.arange(len(packed)))
-            else:
-                order = pl.Series(packed).arg_sort()
-            ordered_key = series_key[order.to_numpy()]
-            new = np.ones(len(packed), dtype=bool)
-            new[1:] = ordered_key[1:] != ordered_key[:-1]
-            ms = ms_raw[order.to_numpy()]
-        else:  # too many distinct keys to pack: sort the strings
-            order = keyed.select(pl.arg_sort_by(keyed.columns)).to_series()
-            ordered = keyed[order]
-            new = (
-                ordered.select(pl.any_horizontal([pl.col(k).ne(pl.col(k).shift(1)) for k in keys]))
-                .to_series()
-                .fill_null(True)
-                .to_numpy()
-            )
-            ms = ordered[month].to_numpy().astype(np.int64)
-        order = order.to_numpy()
+        for dense in (False, True):  # category codes pack unless the categories are many
+            codes = [_codes(frame[k], dense) for k in keys]
+            sizes = [int(c.max()) + 1 if len(c) else 1 for c in codes]
+            if float(np.prod(sizes, dtype=float)) * span < PACK_LIMIT:
+                break
+        else:
+            return cls._build_sorting_strings(frame, keys, month)
+        # One integer per series (the dense codes in mixed radix), then the month beside it.
+        series_key = np.zeros(len(ms_raw), dtype=np.int64)
+        for c, n in zip(codes, sizes, strict=True):
+            series_key *= n
+            series_key += c
+        del codes
+        new = np.ones(len(ms_raw), dtype=bool)
+        new[1:] = series_key[1:] != series_key[:-1]
+        if _grouped(series_key, ms_raw, new):  # rows already run series by series: no sort
+            return cls._from_runs(ms_raw, new, None)
+        packed = series_key * span + (ms_raw - ms_raw.min())
+        order = pl.Series(packed).arg_sort().to_numpy()
+        del packed
+        ordered_key = series_key[order]
+        new[0], new[1:] = True, ordered_key[1:] != ordered_key[:-1]
+        return cls._from_runs(ms_raw[order], new, order)
+
+    @classmethod
+    def _build_sorting_strings(
+        cls, frame: pl.DataFrame, keys: list[str], month: str
+    ) -> "MonthGrid":
+        """Too many distinct keys to pack into one integer: sort on the key columns."""
+        keyed = frame.select(*(pl.col(k).cast(pl.String).fill_null("") for k in keys), month)
+        order = keyed.select(pl.arg_sort_by(keyed.columns)).to_series()
+        ordered = keyed[order]
+        new = (
+            ordered.select(pl.any_horizontal([pl.col(k).ne(pl.col(k).shift(1)) for k in keys]))
+            .to_series()
+            .fill_null(True)
+            .to_numpy()
+        )
+        return cls._from_runs(ordered[month].to_numpy().astype(np.int64), new, order.to_numpy())
+
+    @classmethod
+    def _from_runs(cls, ms: np.ndarray, new: np.ndarray, order: np.ndarray | None) -> "MonthGrid":
+        """Grid from months ``ms`` in series order (``new`` marks each series' first row);
+        ``order`` maps that order back to the frame's rows (``None``: they are the same)."""
         duplicate = np.zeros(len(ms), dtype=bool)
         duplicate[1:] = ~new[1:] & (ms[1:] == ms[:-1])
         first = np.flatnonzero(new)
         last = np.append(first[1:], len(ms)) - 1
         jan = (ms[first] // 12) * 12
-        length = (ms[last] // 12 + 1) * 12 - jan
-        offset = np.cumsum(length) - length
+        length = (ms[last] // 12 + 1) * 12 - jan + PAD
+        offset = np.cumsum(length) - length + PAD
         series = np.cumsum(new) - 1
-        pos, start, dup = (np.empty(len(ms), dtype=t) for t in (np.int64, np.int64, bool))
-        pos[order] = offset[series] + ms - jan[series]
-        start[order] = offset[series]
-        dup[order] = duplicate
-        return cls(pos, start, order, int(length.sum()), dup)
+        start = offset[series]
+        pos = start + ms - jan[series]
+        if order is None:
+            return cls(pos, start, np.arange(len(ms)), int(length.sum()), duplicate)
+        unsorted = np.empty((3, len(ms)), dtype=np.int64)
+        unsorted[:, order] = (pos, start, duplicate)
+        return cls(unsorted[0], unsorted[1], order, int(length.sum()), unsorted[2].astype(bool))
 
     def scatter(self, values: np.ndarray, fill: float = np.nan) -> np.ndarray:
         """Grid of ``values`` (given in row order); empty cells hold ``fill``."""
@@ -88,13 +108,15 @@ class MonthGrid:
         grid[self.pos] = values
         return grid
 
-    def lag(self, grid: np.ndarray, k: int, fill=np.nan) -> np.ndarray:
-        """For each row, the grid cell ``k`` months earlier in its series (``fill`` outside)."""
+    def lag(self, grid: np.ndarray, k: int) -> np.ndarray:
+        """For each row, the grid cell ``k`` months earlier in its series; before the series
+        starts, an empty cell (the ``fill`` the grid was scattered with)."""
+        if k <= PAD:
+            return grid[self.pos - k]
         if k not in self._lags:
             target = self.pos - k
-            self._lags[k] = (np.maximum(target, 0), target >= self.start)
-        index, inside = self._lags[k]
-        return np.where(inside, grid[index], fill)
+            self._lags[k] = np.where(target >= self.start, target, self.start - 1)
+        return grid[self._lags[k]]
 
     def year_to_date(self, grid: np.ndarray) -> np.ndarray:
         """Running January-to-month sums of ``grid`` per series-year; NaN once a month is missing."""
@@ -102,3 +124,59 @@ class MonthGrid:
         missing = np.cumsum(np.isnan(years), axis=1) > 0
         sums = np.cumsum(np.nan_to_num(years), axis=1)
         return np.where(missing, np.nan, sums).reshape(-1)
+
+
+def _codes(column: pl.Series, dense: bool) -> np.ndarray:
+    """Integer codes of ``column``'s values (null is one); with ``dense``, ``0..k-1`` for ``k``
+    distinct values, else the category codes, which may leave gaps."""
+    if column.dtype != pl.Categorical and not isinstance(column.dtype, pl.Enum):
+        column = column.cast(pl.String).cast(pl.Categorical)
+    codes = column.to_physical().cast(pl.Int64).fill_null(-1).to_numpy() + 1  # null -> 0
+    if not dense:
+        return codes
+    present = np.zeros(int(codes.max()) + 1 if len(codes) else 1, dtype=bool)
+    present[codes] = True
+    return (np.cumsum(present) - 1)[codes]
+
+
+def _grouped(series_key: np.ndarray, ms: np.ndarray, new: np.ndarray) -> bool:
+    """Do the rows already come series by series (each series in one run) with months in
+    non-decreasing order within each run?"""
+    if len(ms) < 2:
+        return True
+    if not bool(np.all(new[1:] | (ms[1:] >= ms[:-1]))):
+        return False
+    runs = int(new.sum())
+    return runs == pl.Series(series_key[new]).n_unique()
+
+
+def month_number(period: pl.Series) -> np.ndarray:
+    """``year * 12 + month - 1`` of each date in ``period`` (no nulls), through a table of the
+    days the dates span (a lookup per row instead of calendar arithmetic).
+
+    >>> import datetime as dt
+    >>> month_number(pl.Series([dt.date(2025, 1, 31), dt.date(2024, 12, 1)])).tolist()
+    [24300, 24299]
+    """
+    days = period.to_physical().to_numpy().astype(np.int64)
+    if len(days) == 0:
+        return days
+    low = int(days.min())
+    table = np.arange(low, int(days.max()) + 1).astype("datetime64[D]").astype("datetime64[M]")
+    return table.astype(np.int64)[days - low] + 1970 * 12
+
+
+def first_of_month(yyyymm: pl.Series) -> pl.Series:
+    """The first day of each month written as an integer YYYYMM (checked by the caller).
+
+    >>> first_of_month(pl.Series([202504, 202412])).to_list()
+    [datetime.date(2025, 4, 1), datetime.date(2024, 12, 1)]
+    """
+    value = yyyymm.to_numpy().astype(np.int64)
+    months = value // 100 * 12 + value % 100 - 1 - 1970 * 12  # months since 1970-01
+    if len(months) == 0:
+        return pl.Series(yyyymm.name, [], dtype=pl.Date)
+    low = int(months.min())
+    table = np.arange(low, int(months.max()) + 1).astype("datetime64[M]").astype("datetime64[D]")
+    days = table.astype(np.int64)[months - low].astype(np.int32)
+    return pl.Series(yyyymm.name, days).cast(pl.Date)

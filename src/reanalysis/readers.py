@@ -45,15 +45,16 @@ from reanalysis.errors import (
     MissingColumnError,
     UnknownFormatError,
 )
+from reanalysis.monthgrid import first_of_month
 
 STATEMENT_SCHEMA = pl.Schema(
     {
         "file": pl.Categorical(),
         "line": pl.Int64,
         "column": pl.Categorical(),
-        "commodity": pl.String,
-        "flow": pl.String,
-        "partner": pl.String,
+        "commodity": pl.Categorical(),
+        "flow": pl.Categorical(),
+        "partner": pl.Categorical(),
         "period": pl.Date,
         "measure": pl.Categorical(),
         "value_t": pl.Float64,
@@ -65,7 +66,7 @@ STATEMENT_SCHEMA = pl.Schema(
         "yoy_pct_half_unit": pl.Float64,
         "excluded_reason": pl.Categorical(),
         "value_usd": pl.Float64,
-        "reporter": pl.String,
+        "reporter": pl.Categorical(),
     }
 )
 
@@ -167,7 +168,7 @@ def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
     }
     if fmt not in readers:
         raise UnknownFormatError(path, None, None, fmt, f"one of {sorted(readers)}")
-    return readers[fmt](path).select(STATEMENT_SCHEMA.names()).cast(dict(STATEMENT_SCHEMA))
+    return readers[fmt](path)[STATEMENT_SCHEMA.names()].cast(dict(STATEMENT_SCHEMA))
 
 
 def detect_format(path: Path) -> str:
@@ -477,9 +478,9 @@ def _read_comtrade(path: Path) -> pl.DataFrame:
     columns = _header(path)
     optional = [c for c in COMTRADE_OPTIONAL if c in columns]
     schema: dict[str, pl.DataType] = {
-        "freqCode": pl.String, "period": pl.Int64, "flowCode": pl.String, "cmdCode": pl.String,
-        "partnerDesc": pl.String, "netWgt": pl.Float64, "primaryValue": pl.Float64,
-        "reporterDesc": pl.String,
+        "freqCode": pl.Categorical(), "period": pl.Int64, "flowCode": pl.Categorical(),
+        "cmdCode": pl.Categorical(), "partnerDesc": pl.Categorical(), "netWgt": pl.Float64,
+        "primaryValue": pl.Float64, "reporterDesc": pl.Categorical(),
     }  # fmt: skip
     wanted = {c: schema[c] for c in (*COMTRADE_REQUIRED, *optional)}
     numeric = tuple(c for c in ("period", "netWgt", "primaryValue") if c in wanted)
@@ -512,7 +513,7 @@ def _read_comtrade(path: Path) -> pl.DataFrame:
     return frame.with_columns(
         period=_yyyymm(frame, path),
         commodity=pl.col("cmdCode"),
-        flow=pl.col("flowCode").replace_strict(COMTRADE_FLOWS, return_dtype=pl.String),
+        flow=_recode(pl.col("flowCode"), COMTRADE_FLOWS),
         partner=pl.col("partnerDesc"),
         value_t=pl.col("netWgt") / 1000.0,
         half_unit_t=pl.lit(0.0),
@@ -524,7 +525,7 @@ def _read_comtrade(path: Path) -> pl.DataFrame:
     )
 
 
-def _yyyymm(frame: pl.DataFrame, path: Path) -> pl.Expr:
+def _yyyymm(frame: pl.DataFrame, path: Path) -> pl.Series:
     """Comtrade+ ``period`` (an integer YYYYMM) as the first day of the month."""
     p = pl.col("period")
     hit = _first_bad(
@@ -534,7 +535,18 @@ def _yyyymm(frame: pl.DataFrame, path: Path) -> pl.Expr:
     )
     if hit:
         raise BadValueError(path, hit[0], "period", hit[1], "a month as YYYYMM")
-    return pl.date((p // 100).cast(pl.Int32), (p % 100).cast(pl.Int8), 1)
+    return first_of_month(frame["period"])
+
+
+def _recode(column: pl.Expr, names: dict[str, str]) -> pl.Expr:
+    """``column``'s codes (all among ``names``, checked before) as categorical names: a
+    comparison per code, cheaper than a lookup per row."""
+    codes = iter(names.items())
+    code, name = next(codes)
+    recoded = pl.when(column == code).then(pl.lit(name, pl.Categorical))
+    for code, name in codes:
+        recoded = recoded.when(column == code).then(pl.lit(name, pl.Categorical))
+    return recoded
 
 
 def _transcode_latin1(path: Path) -> Path:

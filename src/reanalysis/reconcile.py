@@ -31,7 +31,7 @@ import numpy as np
 import polars as pl
 
 from reanalysis.errors import DuplicateRowError
-from reanalysis.monthgrid import MonthGrid
+from reanalysis.monthgrid import MonthGrid, month_number
 from reanalysis.readers import stated_at
 
 SERIES = ("reporter", "commodity", "flow", "partner")
@@ -42,10 +42,10 @@ NO_REPORTER = ""  # join keys must not be null; restored to null in the output
 
 CANONICAL_SCHEMA = pl.Schema(
     {
-        "reporter": pl.String,
-        "commodity": pl.String,
-        "flow": pl.String,
-        "partner": pl.String,
+        "reporter": pl.Categorical(),
+        "commodity": pl.Categorical(),
+        "flow": pl.Categorical(),
+        "partner": pl.Categorical(),
         "period": pl.Date,
         "months": pl.Int8,
         "value_t": pl.Float64,
@@ -396,8 +396,7 @@ def _close(chosen: pl.DataFrame) -> pl.DataFrame:
 def _records(usable: pl.DataFrame) -> pl.DataFrame:
     """Records formats: one figure per key (identical repeats collapse, others are an error);
     ``ytd_t`` is the running sum while no month of the year is missing (rule 6)."""
-    month = pl.col("period").dt.year().cast(pl.Int64) * 12 + pl.col("period").dt.month() - 1
-    usable = usable.with_columns(_m=month)
+    usable = usable.with_columns(_m=month_number(usable["period"]))
     grid = MonthGrid.build(usable, list(SERIES), "_m")
     if grid.duplicate.any():
         repeated = usable.filter(
