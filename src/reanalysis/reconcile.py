@@ -208,15 +208,23 @@ def _choose(group: pl.DataFrame, context: pl.DataFrame) -> tuple[pl.DataFrame, p
                for key in keys]  # fmt: skip
     sizes = [o.height for o in options]
 
-    def score(combo: tuple[int, ...]) -> tuple:
-        rows = pl.concat([o[i] for o, i in zip(options, combo, strict=True)])
-        broken = _violations(pl.concat([context, rows], how="diagonal_relaxed"))
-        return (broken, -int(rows["n_sources"].sum()), float(rows["half_unit_t"].sum()),
-                int(rows["first_line"].sum()))  # fmt: skip
+    def picked(combo: tuple[int, ...]) -> pl.DataFrame:
+        return pl.concat([o[i] for o, i in zip(options, combo, strict=True)])
 
     combos = list(itertools.product(*(range(s) for s in sizes)))
     use_chain = len(combos) <= MAX_COMBINATIONS
-    scored = {c: score(c) for c in combos} if use_chain else {}
+    scored = {}
+    if use_chain:  # every combination's chain in one query, told apart by ``_combo``
+        trials = pl.concat(
+            [pl.concat([context, picked(c)], how="diagonal_relaxed").with_columns(
+                _combo=pl.lit(n, pl.Int32)) for n, c in enumerate(combos)],
+            how="diagonal_relaxed",
+        )  # fmt: skip
+        broken = _violations(trials, by="_combo")
+        for n, c in enumerate(combos):
+            rows = picked(c)
+            scored[c] = (broken.get(n, 0), -int(rows["n_sources"].sum()),
+                         float(rows["half_unit_t"].sum()), int(rows["first_line"].sum()))  # fmt: skip
     if use_chain:
         best = min(combos, key=scored.__getitem__)
     else:  # too many to enumerate: rank each key on its own, without the chain
@@ -248,34 +256,38 @@ def _choose(group: pl.DataFrame, context: pl.DataFrame) -> tuple[pl.DataFrame, p
     return choice, listing
 
 
-def _violations(cells: pl.DataFrame) -> int:
-    return int(_chain(cells)["violates"].sum())
+def _violations(cells: pl.DataFrame, by: str) -> dict[int, int]:
+    """Per value of ``by``, the cumulatives the chain through those ``cells`` contradicts."""
+    counts = _chain(cells, by=(by,)).group_by(by).agg(pl.col("violates").sum()).collect()
+    return dict(counts.iter_rows())
 
 
-def _chain(candidates: pl.DataFrame) -> pl.DataFrame:
-    """Month grid per series-year with the cumulative chain closed (rules 4-6).
+def _chain(candidates: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.LazyFrame:
+    """Month grid per series-year with the cumulative chain closed (rules 4-6), as a query;
+    ``by`` names columns that split ``candidates`` into separate trials.
 
     Columns added per month: ``v`` (value), ``c`` (cumulative), ``is_jf`` (the month-2 cell of
     a combined January-February year), ``is_derived``, ``ytd_is_derived``, ``violates``.
     """
+    keys = [*by, *SERIES]
     year = pl.col("period").dt.year().alias("year")
     month = pl.col("period").dt.month().alias("month")
-    cells = candidates.with_columns(year, month)
+    cells = candidates.lazy().with_columns(year, month)
     pick = ["value_t", "half_unit_t", "source_url", "n_sources", "has_conflict", "value_usd"]
     by_measure = {
         m: cells.filter(pl.col("measure") == m).select(
-            *SERIES, "year", "month", *(pl.col(c).alias(f"{m}_{c}") for c in pick)
+            *keys, "year", "month", *(pl.col(c).alias(f"{m}_{c}") for c in pick)
         )
         for m in ("month", "ytd")
     }
     grid = (
-        cells.select(*SERIES, "year").unique()
-        .join(pl.DataFrame({"month": pl.int_range(1, 13, eager=True).cast(pl.Int8)}), how="cross")
-        .join(by_measure["month"], on=[*SERIES, "year", "month"], how="left")
-        .join(by_measure["ytd"], on=[*SERIES, "year", "month"], how="left")
-        .sort(*SERIES, "year", "month")
+        cells.select(*keys, "year").unique()
+        .join(pl.LazyFrame({"month": pl.int_range(1, 13, eager=True).cast(pl.Int8)}), how="cross")
+        .join(by_measure["month"], on=[*keys, "year", "month"], how="left")
+        .join(by_measure["ytd"], on=[*keys, "year", "month"], how="left")
+        .sort(*keys, "year", "month")
     )  # fmt: skip
-    g = [*SERIES, "year"]
+    g = [*keys, "year"]
     v, c = pl.col("month_value_t"), pl.col("ytd_value_t")
     m = pl.col("month")
     jf_year = (((m == 2) & c.is_not_null() & v.is_null()).any() & ~(
@@ -369,7 +381,7 @@ def _chain(candidates: pl.DataFrame) -> pl.DataFrame:
 
 
 def _close(chosen: pl.DataFrame) -> pl.DataFrame:
-    grid = _chain(chosen)
+    grid = _chain(chosen).collect()
     decimals = 6
     rows = grid.filter(~pl.col("jan_of_jf"), pl.col("v").is_not_null() | pl.col("C").is_not_null())
     out = rows.select(
