@@ -19,10 +19,10 @@ def notebook(path: Path, *cells: str) -> None:
     nbformat.write(nb, path)
 
 
-def run(tmp: Path) -> subprocess.CompletedProcess:
+def run(tmp: Path, *options: str, out: str = "out") -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "reanalysis.reports", "--notebooks", str(tmp / "nb"),
-         "--params", str(tmp / "params"), "--out", str(tmp / "out")],
+         "--params", str(tmp / "params"), "--out", str(tmp / out), *options],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
 
@@ -63,6 +63,37 @@ def test_a_second_run_does_nothing_and_says_so(project):
     assert "nothing changed, 1 reports up to date" in again.stdout
     index = (project / "out" / "index.html").read_text()
     assert "tiny--two.html" in index and "{&quot;x&quot;: 2}" in index
+
+
+def test_a_reused_kernel_gives_each_report_what_a_fresh_kernel_would(tmp_path):
+    (tmp_path / "nb").mkdir()
+    notebook(
+        tmp_path / "nb" / "a_meddles.ipynb",
+        "import os\nimport polars as pl",
+        "pl.Config.set_tbl_rows(2)\nleaked = 'from a'\nos.chdir('/')",
+        "os.getpid()",
+    )
+    notebook(tmp_path / "nb" / "b_looks.ipynb", "import os\nimport polars as pl",
+             "sorted(k for k in globals() if not k.startswith('_'))", "os.getcwd()",
+             "pl.DataFrame({'n': range(12)})", "os.getpid()")  # fmt: skip
+    for options, out in ((("--jobs", "1"), "reused"), (("--fresh-kernels",), "fresh")):
+        assert run(tmp_path, *options, out=out).returncode == 0
+
+    def cells(out: str, name: str) -> list[tuple]:
+        nb = nbformat.read(tmp_path / out / f"{name}.ipynb", as_version=4)
+        return [(c.execution_count, [o.get("data", {}).get("text/plain") for o in c.outputs])
+                for c in nb.cells if c.cell_type == "code"]  # fmt: skip
+
+    def pid(out: str, name: str) -> str:
+        return cells(out, name)[-1][1][0]
+
+    assert pid("reused", "a_meddles") == pid("reused", "b_looks")  # one kernel, in order
+    assert pid("fresh", "a_meddles") != pid("fresh", "b_looks")
+    reused, fresh = cells("reused", "b_looks"), cells("fresh", "b_looks")
+    assert reused[:-1] == fresh[:-1]
+    assert "leaked" not in reused[2][1][0] and "'x'" in reused[2][1][0]
+    assert reused[3][1][0] == repr(str(tmp_path / "nb"))
+    assert "│ 4   │" in reused[4][1][0]  # ten of 12 rows: the default limit, not 2
 
 
 def test_a_notebook_without_parameter_sets_runs_with_defaults(tmp_path):
