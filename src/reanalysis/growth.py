@@ -17,6 +17,7 @@ comparison, never substitute a neighbour. Rules:
 Percentages are in percent (-15.6 means a 15.6% fall).
 """
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -154,7 +155,9 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
             detail=detail,
         )  # fmt: skip
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(
+        max_workers=min(3, os.cpu_count() or 1)
+    ) as pool:  # memory: one job per core
         running = {name: pool.submit(job) for name, job in (("mom", mom), ("yoy", yoy),
                                                             ("ytd_yoy", ytd_yoy))}  # fmt: skip
     return {name: job.result() for name, job in running.items()}
