@@ -89,13 +89,27 @@ def canonical_order(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort("commodity", "partner", "period")
 
 
+def peak_rss_mib() -> float:
+    """This program's peak resident memory: ``VmHWM`` where Linux gives it. (The ``ru_maxrss``
+    a parent reads with ``wait4`` also counts the parent's own memory when the child was
+    started with vfork, as ``subprocess`` does.)"""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     name, source, target = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     start = time.perf_counter()
     result = IMPLEMENTATIONS[name](source)
     seconds = time.perf_counter() - start
     result.write_parquet(target)
-    print(json.dumps({"seconds": seconds, "rows": result.height}))
+    print(json.dumps({"seconds": seconds, "rows": result.height, "rss_mib": peak_rss_mib()}))
 
 
 if __name__ == "__main__":

@@ -19,3 +19,15 @@ def test_three_implementations_agree_on_a_tiny_extract(tmp_path):
     assert agree(outputs).startswith(f"{data.height:,} rows identical")
     got = pl.read_parquet(outputs["reanalysis"])
     assert got["mom_pct"].null_count() > 0  # missing and zero bases give nulls, not numbers
+
+
+def test_peak_memory_is_the_childs_own_not_the_runners(tmp_path):
+    from benchmarks.run import run_child
+
+    source = tmp_path / "tiny.parquet"
+    frame(3_000, seed=7).write_parquet(source)
+    ballast = pl.DataFrame({"x": pl.int_range(60_000_000, eager=True)})  # ~460 MiB here
+    measured = run_child("reanalysis", source, tmp_path / "out.parquet")
+    assert measured["rusage_mib"] > 460  # wait4 counts this process's pages too
+    assert measured["rss_mib"] < 400  # the child's own peak: Python, Polars, a tiny file
+    assert ballast.height == 60_000_000
