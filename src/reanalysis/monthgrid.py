@@ -40,6 +40,10 @@ class MonthGrid:
     def build(cls, frame: pl.DataFrame, keys: list[str], month: str) -> "MonthGrid":
         """``month`` is an integer month count (``year * 12 + month - 1``)."""
         ms_raw = frame[month].to_numpy().astype(np.int64)
+        keyed = frame.select(keys)
+        starts = _series_starts(keyed)
+        if _grouped(keyed, ms_raw, starts):  # rows already run series by series: no sort
+            return cls._from_runs(ms_raw, starts, None)
         span = int(ms_raw.max() - ms_raw.min() + 1) if len(ms_raw) else 1
         for dense in (False, True):  # category codes pack unless the categories are many
             codes = [_codes(frame[k], dense) for k in keys]
@@ -54,15 +58,12 @@ class MonthGrid:
             series_key *= n
             series_key += c
         del codes
-        new = np.ones(len(ms_raw), dtype=bool)
-        new[1:] = series_key[1:] != series_key[:-1]
-        if _grouped(series_key, ms_raw, new):  # rows already run series by series: no sort
-            return cls._from_runs(ms_raw, new, None)
         packed = series_key * span + (ms_raw - ms_raw.min())
         order = pl.Series(packed).arg_sort().to_numpy()
         del packed
         ordered_key = series_key[order]
-        new[0], new[1:] = True, ordered_key[1:] != ordered_key[:-1]
+        new = np.ones(len(ms_raw), dtype=bool)
+        new[1:] = ordered_key[1:] != ordered_key[:-1]
         return cls._from_runs(ms_raw[order], new, order)
 
     @classmethod
@@ -139,15 +140,25 @@ def _codes(column: pl.Series, dense: bool) -> np.ndarray:
     return (np.cumsum(present) - 1)[codes]
 
 
-def _grouped(series_key: np.ndarray, ms: np.ndarray, new: np.ndarray) -> bool:
-    """Do the rows already come series by series (each series in one run) with months in
-    non-decreasing order within each run?"""
+def _series_starts(keyed: pl.DataFrame) -> np.ndarray:
+    """Rows whose key differs from the row before (the first row always)."""
+    changed = keyed.select(
+        pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift(1)) for k in keyed.columns)
+    ).to_series()
+    starts = changed.to_numpy().astype(bool, copy=True)
+    if len(starts):
+        starts[0] = True
+    return starts
+
+
+def _grouped(keyed: pl.DataFrame, ms: np.ndarray, starts: np.ndarray) -> bool:
+    """Do the rows already come series by series (each series in one run of rows, ``starts``
+    marking where runs begin), months never falling within a run?"""
     if len(ms) < 2:
         return True
-    if not bool(np.all(new[1:] | (ms[1:] >= ms[:-1]))):
+    if not bool(np.all(starts[1:] | (ms[1:] >= ms[:-1]))):
         return False
-    runs = int(new.sum())
-    return runs == pl.Series(series_key[new]).n_unique()
+    return keyed.filter(pl.Series(starts)).n_unique() == int(starts.sum())
 
 
 def month_number(period: pl.Series) -> np.ndarray:
