@@ -26,7 +26,9 @@ The statements frame (``STATEMENT_SCHEMA``) has one row per stated figure:
 - ``value_usd``, ``reporter``: where the input has them.
 
 Columns repeated on every row of a file (``file``, ``column``, ``measure``, ``source_url``,
-``excluded_reason``) are categorical: four bytes a row on a large extract.
+``excluded_reason``) and the series names (``reporter``, ``commodity``, ``flow``,
+``partner``) are categorical: four bytes a row on a large extract, and the month grid
+(:mod:`reanalysis.monthgrid`) groups series by their codes.
 """
 
 import csv

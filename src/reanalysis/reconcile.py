@@ -22,7 +22,11 @@ Rules, applied in this order to every (reporter, commodity, flow, partner) serie
 6. **Year-to-date** ``ytd_t`` is stated, or obtained the same way (``ytd_is_derived``).
 
 Records formats (tidy, Comtrade+) carry one figure per key: two different figures for one key
-raise :class:`~reanalysis.errors.DuplicateRowError` instead of rule 3.
+raise :class:`~reanalysis.errors.DuplicateRowError` instead of rule 3; their canonical rows
+come series by series, months in order.
+
+The canonical frame's series columns (``reporter``, ``commodity``, ``flow``, ``partner``) are
+categorical, like the statements'.
 """
 
 import itertools
