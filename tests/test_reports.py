@@ -96,6 +96,17 @@ def test_a_reused_kernel_gives_each_report_what_a_fresh_kernel_would(tmp_path):
     assert "│ 4   │" in reused[4][1][0]  # ten of 12 rows: the default limit, not 2
 
 
+def test_a_report_that_kills_its_kernel_fails_and_the_next_gets_a_new_one(tmp_path):
+    (tmp_path / "nb").mkdir()
+    notebook(tmp_path / "nb" / "a_dies.ipynb", "import os\nos._exit(1)")
+    notebook(tmp_path / "nb" / "b_fine.ipynb", "print('b ran with', x)")
+    result = run(tmp_path, "--jobs", "1")
+    assert result.returncode == 1
+    assert "notebook a_dies.ipynb, parameters defaults {}: DeadKernelError" in result.stderr
+    assert "no executed notebook was written" in result.stderr
+    assert "b ran with 1" in (tmp_path / "out" / "b_fine.html").read_text()
+
+
 def test_a_notebook_without_parameter_sets_runs_with_defaults(tmp_path):
     (tmp_path / "nb").mkdir()
     notebook(tmp_path / "nb" / "plain.ipynb")

@@ -62,6 +62,7 @@ class Outcome:
     job: Job
     seconds: float
     error: str | None = None
+    kept: bool = False  # a failed run's executed notebook was kept
 
 
 def _atomic_write(path: Path, data: bytes | str) -> None:
@@ -209,15 +210,24 @@ def execute(job: Job, out_dir: Path, fresh_kernel: bool = False) -> Outcome:
         where = f"cell {exc.cell_index + 1}"
         if tmp.exists():
             where = _failing_cell(nbformat.read(tmp, as_version=4)) or where
-            os.replace(tmp, executed)
-        return Outcome(job, time.perf_counter() - start, f"{where}: {exc.ename}: {exc.evalue}")
-    except Exception as exc:  # kernel start-up, bad parameters, unreadable notebook
-        return Outcome(job, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
+        return Outcome(job, time.perf_counter() - start, f"{where}: {exc.ename}: {exc.evalue}",
+                       _keep(tmp, executed))  # fmt: skip
+    except Exception as exc:  # kernel start-up or death, bad parameters, unreadable notebook
+        return Outcome(job, time.perf_counter() - start, f"{type(exc).__name__}: {exc}",
+                       _keep(tmp, executed))  # fmt: skip
     nb = nbformat.read(tmp, as_version=4)
     body = to_html(nb, job.label)
     os.replace(tmp, executed)
     _atomic_write(out_dir / f"{job.name}.html", body)
     return Outcome(job, time.perf_counter() - start)
+
+
+def _keep(tmp: Path, executed: Path) -> bool:
+    """Keep a failed run's executed notebook, if papermill got as far as writing one."""
+    if tmp.exists():
+        os.replace(tmp, executed)
+        return True
+    return False
 
 
 def _failing_cell(nb) -> str | None:
@@ -314,11 +324,12 @@ def build(
                 print(line, flush=True)
     write_index(todo, out_dir)
     for f in failures:
+        kept = (f"executed notebook kept at {out_dir / (f.job.name + '.ipynb')}" if f.kept
+                else "no executed notebook was written")  # fmt: skip
         print(f"error: notebook {f.job.notebook.name}, parameters "
               f"{f.job.params_file.name if f.job.params_file else 'defaults'} "
               f"{json.dumps(f.job.parameters, default=str)}: {f.error}\n"
-              f"  executed notebook kept at {out_dir / (f.job.name + '.ipynb')}; "
-              "previous HTML left in place", file=sys.stderr)  # fmt: skip
+              f"  {kept}; previous HTML left in place", file=sys.stderr)  # fmt: skip
     return 1 if failures else 0
 
 
