@@ -155,9 +155,8 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
             detail=detail,
         )  # fmt: skip
 
-    with ThreadPoolExecutor(
-        max_workers=min(3, os.cpu_count() or 1)
-    ) as pool:  # memory: one job per core
+    threads = min(3, os.cpu_count() or 1)  # no more than cores: each holds its temporaries
+    with ThreadPoolExecutor(max_workers=threads) as pool:
         running = {name: pool.submit(job) for name, job in (("mom", mom), ("yoy", yoy),
                                                             ("ytd_yoy", ytd_yoy))}  # fmt: skip
     return {name: job.result() for name, job in running.items()}

@@ -121,10 +121,13 @@ class MonthGrid:
 
     def year_to_date(self, grid: np.ndarray) -> np.ndarray:
         """Running January-to-month sums of ``grid`` per series-year; NaN once a month is missing."""
-        years = grid.reshape(-1, 12)
-        missing = np.cumsum(np.isnan(years), axis=1) > 0
-        sums = np.cumsum(np.nan_to_num(years), axis=1)
-        return np.where(missing, np.nan, sums).reshape(-1)
+        missing = np.isnan(grid).reshape(-1, 12)
+        sums = np.nan_to_num(grid).reshape(-1, 12)
+        for month in range(1, 12):  # column by column: far faster than cumsum along short rows
+            sums[:, month] += sums[:, month - 1]
+            missing[:, month] |= missing[:, month - 1]
+        sums[missing] = np.nan
+        return sums.reshape(-1)
 
 
 def _codes(column: pl.Series, dense: bool) -> np.ndarray:
@@ -178,16 +181,17 @@ def month_number(period: pl.Series) -> np.ndarray:
 
 
 def first_of_month(yyyymm: pl.Series) -> pl.Series:
-    """The first day of each month written as an integer YYYYMM (checked by the caller).
+    """The first day of each month written as an integer YYYYMM (checked by the caller),
+    through a table over the span of the values (a lookup per row, no arithmetic).
 
     >>> first_of_month(pl.Series([202504, 202412])).to_list()
     [datetime.date(2025, 4, 1), datetime.date(2024, 12, 1)]
     """
-    value = yyyymm.to_numpy().astype(np.int64)
-    months = value // 100 * 12 + value % 100 - 1 - 1970 * 12  # months since 1970-01
-    if len(months) == 0:
+    value = yyyymm.to_numpy()
+    if len(value) == 0:
         return pl.Series(yyyymm.name, [], dtype=pl.Date)
-    low = int(months.min())
-    table = np.arange(low, int(months.max()) + 1).astype("datetime64[M]").astype("datetime64[D]")
-    days = table.astype(np.int64)[months - low].astype(np.int32)
-    return pl.Series(yyyymm.name, days).cast(pl.Date)
+    low, high = int(value.min()), int(value.max())
+    codes = np.arange(low, high + 1)
+    months = codes // 100 * 12 + np.clip(codes % 100, 1, 12) - 1 - 1970 * 12  # since 1970-01
+    table = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)
+    return pl.Series(yyyymm.name, table[value - low]).cast(pl.Date)
