@@ -76,3 +76,26 @@ def test_world_magnets_2025_chain_to_the_annual_total(shipped):
     world = shipped.filter(pl.col("commodity") == "rare earth permanent magnets",
                            pl.col("partner") == "World", pl.col("period") == dt.date(2025, 12, 1))  # fmt: skip
     assert world["ytd_t"].to_list() == [57392.0]
+
+
+def test_the_shipped_series_are_read_again_when_a_file_changes(tmp_path, monkeypatch):
+    from reanalysis import loaders, paths
+
+    copies = []
+    for f in paths.CUSTOMS_FILES:
+        copies.append(tmp_path / f.name)
+        copies[-1].write_bytes(f.read_bytes())
+    monkeypatch.setattr(paths, "CUSTOMS_FILES", tuple(copies))
+    first = loaders.load_customs()
+    first.drop_in_place("value_t")  # a caller's change to its frame stays its own
+    again = loaders.load_customs()
+    assert "value_t" in again.columns
+    april = (pl.col("commodity") == "rare earths") & (pl.col("period") == dt.date(2025, 4, 1))
+    assert again.filter(april, pl.col("flow") == "export")["value_t"].to_list() == [4784.8]
+    lines = copies[0].read_text().splitlines(keepends=True)
+    precise = [line for line in lines if ",4784.8," in line]
+    assert len(precise) == 1
+    copies[0].write_text("".join(line for line in lines if line not in precise))
+    # without its most precise statement, April falls back to the other sources' 4,785 t
+    changed = loaders.load_customs().filter(april, pl.col("flow") == "export")["value_t"]
+    assert changed.to_list() == [4785.0]

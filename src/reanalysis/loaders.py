@@ -7,6 +7,7 @@
 (4784.8, 18962.0, 1)
 """
 
+import functools
 from pathlib import Path
 
 import polars as pl
@@ -19,10 +20,12 @@ from reanalysis.reconcile import conflicts, reconcile
 def load_statements(path: str | Path | None = None, *, format: str = "auto") -> pl.DataFrame:
     """Every stated figure, validated (see :data:`reanalysis.readers.STATEMENT_SCHEMA`).
 
-    Without ``path``, the shipped rare earth and magnet statements.
+    Without ``path``, the shipped rare earth and magnet statements (read once per process
+    while the files stay the same, see :func:`load_customs`).
     """
-    files = paths.CUSTOMS_FILES if path is None else (Path(path),)
-    frame = pl.concat([read_statements(f, format=format) for f in files])
+    if path is None:
+        return _shipped(_signature(), format, "statements").clone()
+    frame = read_statements(path, format=format)
     check_cumulatives(frame)
     return frame
 
@@ -33,13 +36,31 @@ def load_customs(path: str | Path | None = None, *, format: str = "auto") -> pl.
     One row per (reporter, commodity, flow, partner, period). ``period`` is the first day of the
     first month covered; ``months`` is 2 for a combined January-February observation.
     ``format`` is ``auto`` (from the header), ``statements``, ``tidy`` or ``comtrade``.
+
+    Without ``path``, the shipped series. They are reconciled once per process and kept while
+    the shipped files keep their size and modification time (a report or notebook cell asks
+    for them again and again); a changed file is read afresh. Your own files are always read.
     """
+    if path is None:
+        return _shipped(_signature(), format, "customs").clone()
     statements = load_statements(path, format=format)
-    records = path is not None and (format if format != "auto" else detect_format(Path(path))) in (
-        "tidy",
-        "comtrade",
-    )
+    records = (format if format != "auto" else detect_format(Path(path))) in ("tidy", "comtrade")
     return reconcile(statements, records=records)
+
+
+def _signature() -> tuple:
+    """Name, size and modification time of each shipped customs file."""
+    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in paths.CUSTOMS_FILES)
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped(signature: tuple, format: str, what: str) -> pl.DataFrame:
+    """The shipped statements or customs frame for ``signature`` (see :func:`load_customs`)."""
+    if what == "statements":
+        frame = pl.concat([read_statements(f, format=format) for f in paths.CUSTOMS_FILES])
+        check_cumulatives(frame)
+        return frame
+    return reconcile(_shipped(signature, format, "statements"), records=False)
 
 
 def source_conflicts(path: str | Path | None = None) -> pl.DataFrame:
