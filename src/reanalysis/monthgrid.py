@@ -71,16 +71,11 @@ class MonthGrid:
         cls, frame: pl.DataFrame, keys: list[str], month: str
     ) -> "MonthGrid":
         """Too many distinct keys to pack into one integer: sort on the key columns."""
-        keyed = frame.select(*(pl.col(k).cast(pl.String).fill_null("") for k in keys), month)
-        order = keyed.select(pl.arg_sort_by(keyed.columns)).to_series()
+        keyed = frame.select(*(pl.col(k).cast(pl.String) for k in keys), month)
+        order = keyed.select(pl.arg_sort_by(keyed.columns, nulls_last=True)).to_series()
         ordered = keyed[order]
-        new = (
-            ordered.select(pl.any_horizontal([pl.col(k).ne(pl.col(k).shift(1)) for k in keys]))
-            .to_series()
-            .fill_null(True)
-            .to_numpy()
-        )
-        return cls._from_runs(ordered[month].to_numpy().astype(np.int64), new, order.to_numpy())
+        months = ordered[month].to_numpy().astype(np.int64)
+        return cls._from_runs(months, _series_starts(ordered.select(keys)), order.to_numpy())
 
     @classmethod
     def _from_runs(cls, ms: np.ndarray, new: np.ndarray, order: np.ndarray | None) -> "MonthGrid":
