@@ -6,9 +6,10 @@
   the raw data changed (a digest of those is kept in ``reports/.stamps/``).
 - Two notebooks at a time by default, one progress line per report.
 - Each worker keeps one kernel for all its reports and resets it before each (user namespace
-  cleared, new session, working directory set), so the imports (Altair alone takes 1.6 s) are
-  paid once per worker, not per report; ``--fresh-kernels`` starts a new kernel per report
-  instead, for a notebook that changes process-wide settings (Polars or Altair configuration).
+  cleared, new session, working directory and Polars display configuration restored), so
+  kernel start-up and imports are paid once per worker, not per report; ``--fresh-kernels``
+  starts a new kernel per report instead, for a notebook that changes other process-wide
+  settings (an Altair theme, say).
 - Outputs are written atomically: a failed run keeps its executed notebook for debugging
   (``reports/<report>.ipynb``) and leaves the previous good HTML in place.
 
@@ -164,8 +165,9 @@ def _prepare_worker(fresh_kernels: bool, notebooks: Path) -> None:
     to_html(nbformat.v4.new_notebook(), "warm-up")  # loads the exporter and its templates
 
 
-def _reuse_engine():
-    """A papermill engine that runs notebooks in :class:`_WorkerKernel` (registered once)."""
+@functools.cache
+def _reuse_engine() -> None:
+    """Register (once) a papermill engine that runs notebooks in :class:`_WorkerKernel`."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
@@ -183,8 +185,7 @@ def _reuse_engine():
                 raise RuntimeError(f"could not reset the kernel: {reply and reply['content']}")
             return client.execute()
 
-    if REUSE_ENGINE not in papermill_engines._engines:
-        papermill_engines.register(REUSE_ENGINE, ReuseEngine)
+    papermill_engines.register(REUSE_ENGINE, ReuseEngine)
 
 
 def execute(job: Job, out_dir: Path, fresh_kernel: bool = False) -> Outcome:
