@@ -87,6 +87,14 @@ def test_identical_duplicate_rows_collapse(write):
     assert frame["value_t"].to_list() == [5.0]
 
 
+def test_identical_duplicate_rows_collapse_out_of_order(write):
+    rows = ("2025-02,ore,export,Japan,2,t\n2025-01,ore,export,Japan,1,t\n"
+            "2025-02,ore,export,Japan,2,t\n2025-01,ore,export,Peru,5,t\n")  # fmt: skip
+    frame = load_customs(write("t.csv", TIDY + rows)).sort("partner", "period")
+    assert frame.select("partner", "value_t", "ytd_t").rows() == [
+        ("Japan", 1.0, 1.0), ("Japan", 2.0, 3.0), ("Peru", 5.0, 5.0)]  # fmt: skip
+
+
 def test_cumulative_that_falls_within_a_year(write):
     rows = (
         "2025-02,export_ytd,rare earths,,8511,,,https://example.org/a,q\n"

@@ -72,3 +72,20 @@ def test_records_formats_give_running_year_to_date(write):
     rows = "".join(f"2025-{m:02d},ore,export,World,{m},t\n" for m in (1, 2, 3, 5))
     path = write("t.csv", "period,commodity,flow,partner,value,unit\n" + rows)
     assert load_customs(path)["ytd_t"].to_list() == [1.0, 3.0, 6.0, None]
+
+
+def test_records_in_any_order_give_the_same_series_in_series_order(write):
+    rows = [f"2025-{m:02d},ore,export,{p},{m * k},t\n"
+            for p, k in (("Japan", 1), ("Germany", 10)) for m in (1, 2, 3, 5)]  # fmt: skip
+    header = "period,commodity,flow,partner,value,unit\n"
+    ordered = load_customs(write("a.csv", header + "".join(rows)))
+    mixed = "".join(rows[i] for i in (5, 0, 7, 2, 1, 6, 3, 4))
+    shuffled = load_customs(write("b.csv", header + mixed))
+    by_key = ["partner", "period"]
+    assert_frame_equal(ordered.drop("source_url").sort(by_key),
+                       shuffled.drop("source_url").sort(by_key))  # fmt: skip
+    assert shuffled.filter(pl.col("partner") == "Japan").select("value_t", "ytd_t").rows() == [
+        (1.0, 1.0), (2.0, 3.0), (3.0, 6.0), (5.0, None)]  # fmt: skip
+    # rows come series by series (two runs of partner), months rising within each
+    assert shuffled["partner"].rle_id().max() == 1
+    assert shuffled.select(pl.col("period").diff().over("partner").dt.total_days().min()).item() > 0

@@ -50,3 +50,16 @@ def test_months_and_dates_convert_both_ways():
     dates = first_of_month(pl.Series([202412, 202501, 199903]))
     assert dates.to_list() == [dt.date(2024, 12, 1), dt.date(2025, 1, 1), dt.date(1999, 3, 1)]
     assert month_number(dates).tolist() == [2024 * 12 + 11, 2025 * 12, 1999 * 12 + 2]
+
+
+@pytest.mark.parametrize("name", ORDERS)
+def test_build_sorted_returns_the_order_its_grid_is_for(name):
+    order = ORDERS[name]
+    s, m = zip(*order, strict=True)
+    frame = pl.DataFrame({"s": pl.Series(s, dtype=pl.Categorical), "m": m})
+    grid, rows = MonthGrid.build_sorted(frame, ["s"], "m")
+    sorted_frame = frame if rows is None else frame[rows]
+    assert sorted_frame["s"].rle_id().max() == 1  # each series one run
+    assert (grid.pos - grid.start).tolist() == [month - Y24 for month in sorted_frame["m"]]
+    assert np.array_equal(grid.pos, MonthGrid.build(sorted_frame, ["s"], "m").pos)
+    assert (rows is None) == (name in ("sorted", "series by series"))

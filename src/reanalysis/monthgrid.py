@@ -39,43 +39,24 @@ class MonthGrid:
     @classmethod
     def build(cls, frame: pl.DataFrame, keys: list[str], month: str) -> "MonthGrid":
         """``month`` is an integer month count (``year * 12 + month - 1``)."""
-        ms_raw = frame[month].to_numpy().astype(np.int64)
-        keyed = frame.select(keys)
-        starts = _series_starts(keyed)
-        if _grouped(keyed, ms_raw, starts):  # rows already run series by series: no sort
-            return cls._from_runs(ms_raw, starts, None)
-        span = int(ms_raw.max() - ms_raw.min() + 1) if len(ms_raw) else 1
-        for dense in (False, True):  # category codes pack unless the categories are many
-            codes = [_codes(frame[k], dense) for k in keys]
-            sizes = [int(c.max()) + 1 if len(c) else 1 for c in codes]
-            if float(np.prod(sizes, dtype=float)) * span < PACK_LIMIT:
-                break
-        else:
-            return cls._build_sorting_strings(frame, keys, month)
-        # One integer per series (the dense codes in mixed radix), then the month beside it.
-        series_key = np.zeros(len(ms_raw), dtype=np.int64)
-        for c, n in zip(codes, sizes, strict=True):
-            series_key *= n
-            series_key += c
-        del codes
-        packed = series_key * span + (ms_raw - ms_raw.min())
-        order = pl.Series(packed).arg_sort().to_numpy()
-        del packed
-        ordered_key = series_key[order]
-        new = np.ones(len(ms_raw), dtype=bool)
-        new[1:] = ordered_key[1:] != ordered_key[:-1]
-        return cls._from_runs(ms_raw[order], new, order)
+        months = frame[month].to_numpy().astype(np.int64)
+        order, starts = _series_order(frame, keys, months)
+        if order is None:
+            return cls._from_runs(months, starts, None)
+        return cls._from_runs(months[order], starts, order)
 
     @classmethod
-    def _build_sorting_strings(
+    def build_sorted(
         cls, frame: pl.DataFrame, keys: list[str], month: str
-    ) -> "MonthGrid":
-        """Too many distinct keys to pack into one integer: sort on the key columns."""
-        keyed = frame.select(*(pl.col(k).cast(pl.String) for k in keys), month)
-        order = keyed.select(pl.arg_sort_by(keyed.columns, nulls_last=True)).to_series()
-        ordered = keyed[order]
-        months = ordered[month].to_numpy().astype(np.int64)
-        return cls._from_runs(months, _series_starts(ordered.select(keys)), order.to_numpy())
+    ) -> tuple["MonthGrid", np.ndarray | None]:
+        """The grid of ``frame`` put series by series, and the row order that does it (``None``
+        when the rows already come so): the caller reorders its frame with it. Cheaper than
+        :meth:`build` on rows out of order, whose positions must be scattered back."""
+        months = frame[month].to_numpy().astype(np.int64)
+        order, starts = _series_order(frame, keys, months)
+        if order is None:
+            return cls._from_runs(months, starts, None), None
+        return cls._from_runs(months[order], starts, None), order
 
     @classmethod
     def _from_runs(cls, ms: np.ndarray, new: np.ndarray, order: np.ndarray | None) -> "MonthGrid":
@@ -93,9 +74,9 @@ class MonthGrid:
         pos = start + ms - jan[series]
         if order is None:
             return cls(pos, start, np.arange(len(ms)), int(length.sum()), duplicate)
-        unsorted = np.empty((3, len(ms)), dtype=np.int64)
-        unsorted[:, order] = (pos, start, duplicate)
-        return cls(unsorted[0], unsorted[1], order, int(length.sum()), unsorted[2].astype(bool))
+        back = np.empty_like(order)  # row i of the frame is row back[i] in series order
+        back[order] = np.arange(len(order))
+        return cls(pos[back], start[back], order, int(length.sum()), duplicate[back])
 
     def scatter(self, values: np.ndarray, fill: float = np.nan) -> np.ndarray:
         """Grid of ``values`` (given in row order); empty cells hold ``fill``."""
@@ -123,6 +104,44 @@ class MonthGrid:
             missing[:, month] |= missing[:, month - 1]
         sums[missing] = np.nan
         return sums.reshape(-1)
+
+
+def _series_order(
+    frame: pl.DataFrame, keys: list[str], months: np.ndarray
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """The row order that puts ``frame`` series by series with months rising (``None`` when
+    the rows already come so), and the series' first rows in that order."""
+    keyed = frame.select(keys)
+    starts = _series_starts(keyed)
+    if _grouped(keyed, months, starts):
+        return None, starts
+    span = int(months.max() - months.min() + 1)
+    for dense in (False, True):  # category codes pack unless the categories are many
+        codes = [_codes(frame[k], dense) for k in keys]
+        codes = [c for c in codes if c.min() != c.max()]  # a constant key orders nothing
+        sizes = [int(c.max()) + 1 for c in codes]
+        if float(np.prod(sizes, dtype=float)) * span < PACK_LIMIT:
+            break
+    else:  # too many distinct keys to pack into one integer: sort on the key columns
+        text = frame.select(*(pl.col(k).cast(pl.String) for k in keys))
+        order = (
+            text.with_columns(_m=months)
+            .select(pl.arg_sort_by([*keys, "_m"], nulls_last=True))
+            .to_series()
+            .to_numpy()
+        )
+        return order, _series_starts(text[order])
+    # One integer per series (the codes in mixed radix), then the month beside it.
+    series_key = np.zeros(len(months), dtype=np.int64)
+    for c, n in zip(codes, sizes, strict=True):
+        series_key *= n
+        series_key += c
+    del codes
+    order = pl.Series(series_key * span + (months - months.min())).arg_sort().to_numpy()
+    ordered_key = series_key[order]
+    starts = np.ones(len(months), dtype=bool)
+    starts[1:] = ordered_key[1:] != ordered_key[:-1]
+    return order, starts
 
 
 def _codes(column: pl.Series, dense: bool) -> np.ndarray:

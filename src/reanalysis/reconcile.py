@@ -413,19 +413,22 @@ def _records(usable: pl.DataFrame) -> pl.DataFrame:
     """Records formats: one figure per key (identical repeats collapse, others are an error);
     ``ytd_t`` is the running sum while no month of the year is missing (rule 6)."""
     usable = usable.with_columns(_m=month_number(usable["period"]))
-    grid = MonthGrid.build(usable, list(SERIES), "_m")
+    grid, order = MonthGrid.build_sorted(usable, list(SERIES), "_m")
     if grid.duplicate.any():
+        duplicate = np.zeros(usable.height, dtype=bool)
+        duplicate[grid.duplicate if order is None else order[grid.duplicate]] = True
         repeated = usable.filter(
             pl.struct(KEY).is_in(
-                usable.filter(pl.Series(grid.duplicate))
-                .select(pl.struct(KEY))
-                .to_series()
-                .implode()
+                usable.filter(pl.Series(duplicate)).select(pl.struct(KEY)).to_series().implode()
             )
         )
         _raise_on_different_repeats(repeated)
-        usable = usable.filter(~pl.Series(grid.duplicate))
-        grid = MonthGrid.build(usable, list(SERIES), "_m")
+        usable = usable.filter(~pl.Series(duplicate))
+        grid, order = MonthGrid.build_sorted(usable, list(SERIES), "_m")
+    # only what the canonical frame takes, put series by series, months in order
+    usable = usable.select(*SERIES, "period", "value_t", "half_unit_t", "source_url", "value_usd")
+    if order is not None:
+        usable = usable[order]
     ytd = grid.year_to_date(grid.scatter(usable["value_t"].to_numpy()))[grid.pos]
     out = usable.select(
         *SERIES, "period",
@@ -437,6 +440,4 @@ def _records(usable: pl.DataFrame) -> pl.DataFrame:
         n_sources=pl.lit(1, pl.Int32), source_url="source_url", has_conflict=pl.lit(False),
         value_usd="value_usd",
     )  # fmt: skip
-    if not np.array_equal(grid.order, np.arange(len(grid.order))):  # not yet in series order
-        out = out[grid.order]
     return out.select(CANONICAL_SCHEMA.names()).cast(dict(CANONICAL_SCHEMA))
