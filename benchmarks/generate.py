@@ -2,7 +2,8 @@
 
 HS-6 codes x partners x 60 months of exports by one reporter, in the 47 columns of a
 Comtrade+ CSV, with about 4% of months missing and 3% zero weights. Cached in
-``benchmarks/.cache/`` (git-ignored) as CSV and Parquet; regenerated only when missing.
+``benchmarks/.cache/`` (git-ignored) as CSV and Parquet, and as Parquet with the rows shuffled;
+regenerated only when missing.
 """
 
 import sys
@@ -68,20 +69,32 @@ def frame(rows: int, seed: int = SEED) -> pl.DataFrame:
 
 
 def ensure(size: str) -> dict[str, Path]:
-    """Paths of the cached CSV and Parquet files of ``size``, generating them if missing."""
+    """Paths of the cached files of ``size``, generating those missing: CSV and Parquet with
+    rows series by series (as generated), and Parquet with the same rows shuffled."""
     CACHE.mkdir(exist_ok=True)
-    paths = {"csv": CACHE / f"comtrade_{size}.csv", "parquet": CACHE / f"comtrade_{size}.parquet"}
-    if not all(p.exists() for p in paths.values()):
+    paths = {
+        "csv": CACHE / f"comtrade_{size}.csv",
+        "parquet": CACHE / f"comtrade_{size}.parquet",
+        "parquet, rows shuffled": CACHE / f"comtrade_{size}_shuffled.parquet",
+    }
+    if not (paths["csv"].exists() and paths["parquet"].exists()):
         start = time.perf_counter()
         data = frame(SIZES[size])
         assert data.columns == COLUMNS
-        for fmt, path in paths.items():
-            tmp = path.with_suffix(".tmp")
-            data.write_csv(tmp) if fmt == "csv" else data.write_parquet(tmp)
-            tmp.replace(path)
+        _write(data, paths["csv"])
+        _write(data, paths["parquet"])
         print(f"generated {size}: {data.height:,} rows in {time.perf_counter() - start:.1f} s",
               file=sys.stderr)  # fmt: skip
+    if not paths["parquet, rows shuffled"].exists():
+        data = pl.read_parquet(paths["parquet"])
+        _write(data.sample(fraction=1.0, shuffle=True, seed=SEED), paths["parquet, rows shuffled"])
     return paths
+
+
+def _write(data: pl.DataFrame, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    data.write_csv(tmp) if path.suffix == ".csv" else data.write_parquet(tmp)
+    tmp.replace(path)
 
 
 if __name__ == "__main__":

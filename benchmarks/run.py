@@ -82,11 +82,11 @@ def bench_compute(sizes: list[str], work: Path) -> tuple[list[dict], list[str]]:
         for fmt, source in files.items():
             outputs = {}
             for impl in IMPLEMENTATIONS:
-                out = work / f"{size}-{fmt}-{impl}.parquet"
+                out = work / f"{size}-{fmt.replace(', ', '-').replace(' ', '-')}-{impl}.parquet"
                 measured = run_child(impl, source, out)
                 outputs[impl] = out
                 rows.append({"size": size, "format": fmt, "impl": impl, "rows": n_rows, **measured})
-                print(f"{size:>4} {fmt:<7} {impl:<10} {measured['seconds']:7.2f} s "
+                print(f"{size:>4} {fmt:<22} {impl:<10} {measured['seconds']:7.2f} s "
                       f"{measured['rss_mib']:7.0f} MiB", flush=True)  # fmt: skip
             checks.append(f"{size} {fmt}: {agree(outputs)}")
     return rows, checks
