@@ -25,13 +25,11 @@ PAD = 12  # empty cells before each series: lags up to 12 months need no bounds 
 
 @dataclass(frozen=True)
 class MonthGrid:
-    """Grid positions of a frame's rows (``pos``, in row order), each row's series start,
-    the row order that sorts the frame series by series, the grid size and the rows that
-    repeat an earlier row's series and month (``duplicate``)."""
+    """Grid positions of a frame's rows (``pos``, in row order), each row's series start, the
+    grid size and the rows that repeat an earlier row's series and month (``duplicate``)."""
 
     pos: np.ndarray
     start: np.ndarray
-    order: np.ndarray
     size: int
     duplicate: np.ndarray
     _lags: dict = field(default_factory=dict, compare=False, repr=False)
@@ -73,10 +71,10 @@ class MonthGrid:
         start = offset[series]
         pos = start + ms - jan[series]
         if order is None:
-            return cls(pos, start, np.arange(len(ms)), int(length.sum()), duplicate)
+            return cls(pos, start, int(length.sum()), duplicate)
         back = np.empty_like(order)  # row i of the frame is row back[i] in series order
         back[order] = np.arange(len(order))
-        return cls(pos[back], start[back], order, int(length.sum()), duplicate[back])
+        return cls(pos[back], start[back], int(length.sum()), duplicate[back])
 
     def scatter(self, values: np.ndarray, fill: float = np.nan) -> np.ndarray:
         """Grid of ``values`` (given in row order); empty cells hold ``fill``."""
