@@ -100,14 +100,13 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
     flag_cells = grid.scatter(flags, fill=0)
     flag_cells[grid.pos[combined] - 1] |= COVERED_BIT  # January inside January-February
     value_cells = grid.scatter(value)
-    nothing = np.full(len(value), np.nan) if not detail else None
-    half = arr("value_half_unit_t") if detail else nothing
+    half = arr("value_half_unit_t") if detail else None  # half-units only with ``detail``
     half_cells = grid.scatter(half) if detail else None
     derived, conflict = has(flags, DERIVED_BIT), has(flags, CONFLICT_BIT)
     no_value = np.isnan(value)
 
-    def lag_half(k: int) -> np.ndarray:
-        return grid.lag(half_cells, k) if detail else nothing
+    def lag_half(k: int) -> np.ndarray | None:
+        return grid.lag(half_cells, k) if detail else None
 
     def mom() -> pl.DataFrame:
         f1 = grid.lag(flag_cells, 1)
@@ -123,7 +122,7 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
         same = np.where(combined, has(f12, COMBINED_BIT), has(f12, SINGLE_BIT))
         base = grid.lag(value_cells, 12)
         base[~same] = np.nan
-        base_hu = np.where(same, lag_half(12), np.nan) if detail else nothing
+        base_hu = np.where(same, lag_half(12), np.nan) if detail else None
         base_derived, base_conflict = has(f12, DERIVED_BIT), has(f12, CONFLICT_BIT)
         if any_combined:  # a combined year against single January and February
             f13 = grid.lag(flag_cells, 13)
@@ -144,10 +143,10 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
         ytd = arr("ytd_t")
         ytd_flags = bits("ytd_is_derived", DERIVED_BIT) | (flags & CONFLICT_BIT)
         y12 = grid.lag(grid.scatter(ytd_flags, fill=0), 12)
-        ytd_hu = arr("ytd_half_unit_t") if detail else nothing
+        ytd_hu = arr("ytd_half_unit_t") if detail else None
         return _assemble(
             ytd, ytd_hu, grid.lag(grid.scatter(ytd), 12),
-            grid.lag(grid.scatter(ytd_hu), 12) if detail else nothing,
+            grid.lag(grid.scatter(ytd_hu), 12) if detail else None,
             has(ytd_flags, DERIVED_BIT) | has(y12, DERIVED_BIT),
             conflict | has(y12, CONFLICT_BIT),
             reasons=[(np.isnan(ytd), NO_CUMULATIVE)],
@@ -164,9 +163,9 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
 
 def _assemble(
     cur: np.ndarray,
-    cur_hu: np.ndarray,
+    cur_hu: np.ndarray | None,
     base: np.ndarray,
-    base_hu: np.ndarray,
+    base_hu: np.ndarray | None,
     derived: np.ndarray,
     conflicted: np.ndarray,
     *,
