@@ -212,21 +212,18 @@ def _choose(group: pl.DataFrame, context: pl.DataFrame) -> tuple[pl.DataFrame, p
                for key in keys]  # fmt: skip
     sizes = [o.height for o in options]
 
-    def picked(combo: tuple[int, ...]) -> pl.DataFrame:
-        return pl.concat([o[i] for o, i in zip(options, combo, strict=True)])
-
     combos = list(itertools.product(*(range(s) for s in sizes)))
     use_chain = len(combos) <= MAX_COMBINATIONS
     scored = {}
     if use_chain:  # every combination's chain in one query, told apart by ``_combo``
+        picked = [pl.concat([o[i] for o, i in zip(options, c, strict=True)]) for c in combos]
         trials = pl.concat(
-            [pl.concat([context, picked(c)], how="diagonal_relaxed").with_columns(
-                _combo=pl.lit(n, pl.Int32)) for n, c in enumerate(combos)],
+            [pl.concat([context, rows], how="diagonal_relaxed").with_columns(
+                _combo=pl.lit(n, pl.Int32)) for n, rows in enumerate(picked)],
             how="diagonal_relaxed",
         )  # fmt: skip
         broken = _violations(trials, by="_combo")
-        for n, c in enumerate(combos):
-            rows = picked(c)
+        for n, (c, rows) in enumerate(zip(combos, picked, strict=True)):
             scored[c] = (broken.get(n, 0), -int(rows["n_sources"].sum()),
                          float(rows["half_unit_t"].sum()), int(rows["first_line"].sum()))  # fmt: skip
     if use_chain:
