@@ -50,7 +50,8 @@ def load_customs(path: str | Path | None = None, *, format: str = "auto") -> pl.
 
 def _signature() -> tuple:
     """Name, size and modification time of each shipped customs file."""
-    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in paths.CUSTOMS_FILES)
+    stats = [(f, f.stat()) for f in paths.CUSTOMS_FILES]
+    return tuple((str(f), st.st_size, st.st_mtime_ns) for f, st in stats)
 
 
 @functools.lru_cache(maxsize=4)
