@@ -1,7 +1,7 @@
 """reanalysis: customs export series and export-control events as Polars frames.
 
-Layers, lowest first: ``readers`` (files -> statements) -> ``reconcile`` (statements ->
-canonical series) -> ``loaders``/``events`` -> ``growth``, ``frontloading`` -> ``charts``.
+Layers, lowest first: ``formats``/``readers`` (files -> statements) -> ``reconcile``
+(statements -> canonical series) -> ``loaders``/``events`` -> ``growth``, ``frontloading`` -> ``charts``.
 """
 
 from reanalysis.errors import InputError

@@ -1,0 +1,1 @@
+"""One module per input format; :mod:`reanalysis.readers` dispatches between them."""
