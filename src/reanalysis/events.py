@@ -46,6 +46,10 @@ def load_licence_events(path: str | Path | None = None) -> pl.DataFrame:
 
     ``event_id`` is stable: the date, the kind and a short hash of the source address and
     summary, so it survives reordering and additions to the file.
+
+    >>> events = load_licence_events()
+    >>> events.filter(pl.col("date") == pl.date(2025, 4, 4)).select("kind", "announcement").rows()
+    [('announcement', 'MOFCOM/GACC Announcement No. 18 [2025]'), ('effective', 'MOFCOM/GACC Announcement No. 18 [2025]')]
     """
     path = Path(path) if path is not None else paths.EVENTS_FILE
     frame = read_text_csv(path)

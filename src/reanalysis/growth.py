@@ -200,9 +200,16 @@ def _assemble(
     return pl.DataFrame(columns, nan_to_null=True).with_columns(note=_NOTE_LOOKUP.gather(code))
 
 
+GROWTH_COLUMNS = ("mom_pct", "mom_note", "yoy_pct", "yoy_note", "ytd_yoy_pct", "ytd_yoy_note")
+
+
 def growth(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` (canonical, see :func:`reanalysis.load_customs`) with growth columns added:
     ``mom_pct``, ``mom_note``, ``yoy_pct``, ``yoy_note``, ``ytd_yoy_pct``, ``ytd_yoy_note``.
+
+    A frame that already has them is returned as it is: its figures were computed on the
+    whole series (by an earlier ``growth``, or by :func:`reanalysis.select_series` with a
+    window), and recomputing them on fewer rows would lose base months.
 
     >>> import datetime as dt
     >>> from reanalysis import load_customs
@@ -211,6 +218,8 @@ def growth(frame: pl.DataFrame) -> pl.DataFrame:
     >>> [round(x, 1) for x in april.select("mom_pct", "yoy_pct", "ytd_yoy_pct").row(0)]
     [-15.6, 4.8, 5.1]
     """
+    if set(GROWTH_COLUMNS) <= set(frame.columns):
+        return frame
     parts = comparisons(frame)
     return frame.with_columns(
         **{
@@ -228,6 +237,15 @@ def rolling(frame: pl.DataFrame, months: int = 3) -> pl.DataFrame:
     complete: every month covered exactly once, no combined January-February observation cut
     by either edge. Columns: the series keys, ``period``, ``sum_t``, ``yoy_pct``, ``note``
     (``derived input`` / ``conflicted input`` inside the window, or why ``yoy_pct`` is null).
+
+    April to June 2025 (4,784.8 + 5,864.6 + 7,742.2 t) against April to June 2024 (4,566 +
+    6,217 + 4,829 t):
+
+    >>> from reanalysis import load_customs, select_series
+    >>> quarters = rolling(select_series(load_customs(), commodity="rare earths"), months=3)
+    >>> quarters.filter(pl.col("period") == pl.date(2025, 6, 1)).select(
+    ...     pl.col("sum_t").round(1), pl.col("yoy_pct").round(1), "note").row(0)
+    (18391.6, 17.8, None)
     """
     rows = _ended(frame).filter(pl.col("value_t").is_not_null())
     bounds = rows.group_by(S).agg(first=pl.col("period").min(), last=pl.col("end").max())
@@ -320,6 +338,11 @@ def check_reported(statements: pl.DataFrame | None = None) -> pl.DataFrame:
     its last digit) plus what the rounding of the tonnages can move the computed value,
     ``differs`` otherwise, or ``not computable`` with the ``reason``. One row per reported
     percentage (``REPORTED_SCHEMA``); ``comparison`` is ``mom``, ``yoy`` or ``ytd_yoy``.
+
+    >>> checked = check_reported().filter(pl.col("commodity") == "rare earths",
+    ...     pl.col("period") == pl.date(2025, 4, 1), pl.col("comparison") == "yoy")
+    >>> checked.select("reported_pct", pl.col("computed_pct").round(2), "verdict").unique().rows()
+    [(4.8, 4.79, 'agrees')]
     """
     from reanalysis.loaders import load_statements
     from reanalysis.reconcile import reconcile

@@ -1,11 +1,4 @@
-"""Public loaders: customs series and their conflicts, ready for analysis.
-
->>> frame = load_customs()
->>> april = frame.filter(pl.col("commodity") == "rare earths", pl.col("flow") == "export",
-...                      pl.col("period") == pl.date(2025, 4, 1))
->>> april.select("value_t", "ytd_t", "months").row(0)
-(4784.8, 18962.0, 1)
-"""
+"""Public loaders: customs series and their conflicts, ready for analysis."""
 
 import functools
 from pathlib import Path
@@ -40,6 +33,12 @@ def load_customs(path: str | Path | None = None, *, format: str = "auto") -> pl.
     Without ``path``, the shipped series. They are reconciled once per process and kept while
     the shipped files keep their size and modification time (a report or notebook cell asks
     for them again and again); a changed file is read afresh. Your own files are always read.
+
+    >>> customs = load_customs()
+    >>> april = customs.filter(pl.col("commodity") == "rare earths", pl.col("partner") == "World",
+    ...                        pl.col("flow") == "export", pl.col("period") == pl.date(2025, 4, 1))
+    >>> april.select("value_t", "ytd_t", "months").row(0)
+    (4784.8, 18962.0, 1)
     """
     if path is None:
         return _shipped(_signature(), format, "customs").clone()
@@ -69,40 +68,9 @@ def source_conflicts(path: str | Path | None = None) -> pl.DataFrame:
 
     Columns: ``commodity, flow, partner, period, measure, value_t, n_sources, chosen, rule,
     sources, lines`` (``lines`` as ``file:line``).
+
+    >>> row = source_conflicts().filter(pl.col("partner") == "Germany").row(0, named=True)
+    >>> row["period"], row["value_t"], row["chosen"], row["rule"], row["lines"]
+    (datetime.date(2025, 7, 1), 1115.0, True, 'first in the file', ['magnet_exports.csv:49'])
     """
     return conflicts(load_statements(path))
-
-
-def select_series(
-    frame: pl.DataFrame,
-    *,
-    commodity: str,
-    flow: str = "export",
-    partner: str = "World",
-    start: str | None = None,
-    end: str | None = None,
-) -> pl.DataFrame:
-    """Rows of one series of a canonical frame, optionally within ``start``..``end`` (YYYY-MM).
-
-    Raises ``KeyError`` naming the series on offer when none matches.
-
-    >>> s = select_series(load_customs(), commodity="rare earths", start="2025-01", end="2025-03")
-    >>> s.select("period", "months", "value_t").rows()
-    [(datetime.date(2025, 1, 1), 2, 8511.0), (datetime.date(2025, 3, 1), 1, 5666.3)]
-    """
-    chosen = frame.filter(
-        pl.col("commodity") == commodity, pl.col("flow") == flow, pl.col("partner") == partner
-    )
-    if chosen.height == 0:
-        offered = frame.select("commodity", "flow", "partner").unique().sort(pl.all())
-        listing = "; ".join(" / ".join(r) for r in offered.rows())
-        raise KeyError(f"no series {commodity} / {flow} / {partner}; available: {listing}")
-    for bound, keep in (
-        (start, pl.col("period") >= pl.col("_b")),
-        (end, pl.col("period") <= pl.col("_b")),
-    ):
-        if bound is not None:
-            chosen = (
-                chosen.with_columns(_b=pl.lit(f"{bound}-01").str.to_date()).filter(keep).drop("_b")
-            )
-    return chosen

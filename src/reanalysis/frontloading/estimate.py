@@ -38,6 +38,14 @@ def front_loading(
     ``value_t``. Dates are ``datetime.date`` or ISO strings. ``suspended``, when on or before
     ``effective``, ends the anticipation window there and leaves no post window. ``baseline`` is
     ``all`` or one of ``METHODS``.
+
+    No. 18 [2025] took effect the day it was announced, so there is no anticipation window:
+
+    >>> from reanalysis import load_customs, select_series
+    >>> series = select_series(load_customs(), commodity="rare earths")
+    >>> result = front_loading(series, announced="2025-04-04", effective="2025-04-04")
+    >>> result.summary.select("method", "status", "anticipation_months", "post_months").rows()[0]
+    ('seasonal_naive', 'ok', 0, 3)
     """
     keys = frame.select("commodity", "flow", "partner").unique()
     if keys.height != 1:

@@ -10,6 +10,17 @@ def event_study(frame: pl.DataFrame, events: pl.DataFrame, *, months: int = 6) -
     ``deviation_pct`` is the month's tonnage
     against the mean of the single months ``-months..-1`` (null where either is missing;
     combined January-February observations are not single months and stay out).
+
+    April 2025 (4,784.8 t) against March, the only single month of the three before:
+
+    >>> import datetime as dt
+    >>> from reanalysis import load_customs, select_series
+    >>> series = select_series(load_customs(), commodity="rare earths")
+    >>> events = pl.DataFrame({"measure": ["No. 18 [2025]"], "date": [dt.date(2025, 4, 4)]})
+    >>> study = event_study(series, events, months=3)
+    >>> study.filter(pl.col("offset") == 0).select("period", "pre_mean_t",
+    ...                                            pl.col("deviation_pct").round(1)).row(0)
+    (datetime.date(2025, 4, 1), 5666.3, -15.6)
     """
     single = frame.filter(pl.col("months") == 1, pl.col("value_t").is_not_null()).select(
         "period", "value_t"
