@@ -36,7 +36,8 @@ def canonical(rows: list[tuple], **series) -> pl.DataFrame:
                         "partner": "World", **series, "period": period, "months": months,
                         "value_t": value, "value_half_unit_t": 0.0, "is_derived": derived,
                         "ytd_is_derived": False, "n_sources": 1, "has_conflict": conflict,
-                        "source_url": "https://example.org", "value_usd": None})  # fmt: skip
+                        "source_url": "https://example.org", "value_usd": None,
+                        "missing_reason": None})  # fmt: skip
     frame = pl.DataFrame(records).with_columns(
         ytd_t=pl.col("value_t").cum_sum().over(pl.col("period").dt.year()),
         ytd_half_unit_t=pl.lit(0.0),

@@ -22,8 +22,12 @@ Rules, applied in this order to every (reporter, commodity, flow, partner) serie
 6. **Year-to-date** ``ytd_t`` is stated, or obtained the same way (``ytd_is_derived``).
 
 Records formats (tidy, Comtrade+) carry one figure per key: two different figures for one key
-raise :class:`~reanalysis.errors.DuplicateRowError` instead of rule 3; their canonical rows
-come series by series, months in order.
+(a blank and a number count as different) raise :class:`~reanalysis.errors.DuplicateRowError`
+instead of rule 3; their canonical rows come series by series, months in order. A record whose
+quantity is blank keeps its row with ``value_t`` null and its ``missing_reason``; that month
+has no value (never zero) and the year's ``ytd_t`` stops there. Curated statements with no
+tonnage (a percentage only) state no value for the month and make no canonical row, so
+``missing_reason`` is null on every row they give.
 
 The canonical frame's series columns (``reporter``, ``commodity``, ``flow``, ``partner``) are
 categorical, like the statements'.
@@ -62,6 +66,7 @@ CANONICAL_SCHEMA = pl.Schema(
         "source_url": pl.Categorical(),
         "has_conflict": pl.Boolean,
         "value_usd": pl.Float64,
+        "missing_reason": pl.String,
     }
 )
 
@@ -97,7 +102,9 @@ def conflicts(statements: pl.DataFrame) -> pl.DataFrame:
 
 
 def _reconcile(statements: pl.DataFrame, *, records: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
-    unusable = statements["excluded_reason"].is_not_null() | statements["value_t"].is_null()
+    unusable = statements["excluded_reason"].is_not_null()
+    if not records:  # a curated statement without tonnage states no value for the month
+        unusable |= statements["value_t"].is_null()
     usable = statements.filter(~unusable) if unusable.any() else statements  # no copy if all usable
     usable = usable.with_columns(pl.col("reporter").fill_null(NO_REPORTER))
     if records:
@@ -135,9 +142,11 @@ def _raise_on_different_repeats(rows: pl.DataFrame) -> None:
             .agg("file", "line", "column", "value_t")
             .row(0, named=True)
         )
+        earlier = first["value_t"][0]
         raise DuplicateRowError(
             first["file"][1], first["line"][1], first["column"][1], first["value_t"][1],
-            f"the same value as line {first['line'][0]} ({first['value_t'][0]:g} t) for "
+            f"the same value as line {first['line'][0]} "
+            f"({'blank' if earlier is None else f'{earlier:g} t'}) for "
             f"{first['commodity']} {first['flow']} {first['partner']} {first['period']:%Y-%m}",
         )  # fmt: skip
 
@@ -402,6 +411,7 @@ def _close(chosen: pl.DataFrame) -> pl.DataFrame:
         has_conflict=pl.col("month_has_conflict").fill_null(False)
         | pl.col("ytd_has_conflict").fill_null(False),
         value_usd=pl.col("month_value_usd"),
+        missing_reason=pl.lit(None, pl.String),
     )  # fmt: skip
     return out.cast(dict(CANONICAL_SCHEMA)).sort(*SERIES, "period", nulls_last=True)
 
@@ -423,7 +433,9 @@ def _records(usable: pl.DataFrame) -> pl.DataFrame:
         usable = usable.filter(~pl.Series(duplicate))
         grid, order = MonthGrid.build_sorted(usable, list(SERIES), "_m")
     # only what the canonical frame takes, put series by series, months in order
-    usable = usable.select(*SERIES, "period", "value_t", "half_unit_t", "source_url", "value_usd")
+    usable = usable.select(
+        *SERIES, "period", "value_t", "half_unit_t", "source_url", "value_usd", "missing_reason"
+    )
     if order is not None:
         usable = usable[order]
     ytd = grid.year_to_date(grid.scatter(usable["value_t"].to_numpy()))[grid.pos]
@@ -431,10 +443,10 @@ def _records(usable: pl.DataFrame) -> pl.DataFrame:
         *SERIES, "period",
         months=pl.lit(1, pl.Int8), value_t="value_t",
         ytd_t=pl.Series(ytd, nan_to_null=True),
-        value_half_unit_t="half_unit_t",
+        value_half_unit_t=pl.when(pl.col("value_t").is_not_null()).then("half_unit_t"),
         ytd_half_unit_t=pl.when(pl.Series(ytd, nan_to_null=True).is_not_null()).then(0.0),
         is_derived=pl.lit(False), ytd_is_derived=pl.Series(~np.isnan(ytd)),
         n_sources=pl.lit(1, pl.Int32), source_url="source_url", has_conflict=pl.lit(False),
-        value_usd="value_usd",
+        value_usd="value_usd", missing_reason="missing_reason",
     )  # fmt: skip
     return out.select(CANONICAL_SCHEMA.names()).cast(dict(CANONICAL_SCHEMA))

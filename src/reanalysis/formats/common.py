@@ -11,7 +11,10 @@ The statements frame (``STATEMENT_SCHEMA``) has one row per stated figure:
   ``4784.8`` -> 0.05, ``34000`` -> 500; 0 for exact records);
 - ``source_url``; ``mom_pct_reported``, ``yoy_pct_reported`` with their ``*_half_unit``;
 - ``excluded_reason``: why a statement is kept out of the series (a different definition);
-- ``value_usd``, ``reporter``: where the input has them.
+- ``value_usd``, ``reporter``: where the input has them;
+- ``missing_reason``: why ``value_t`` is null (``BLANK_QUANTITY``, ``ONLY_PERCENT``), null when
+  a value is present. A blank quantity is never dropped and never read as zero: the row stays,
+  so its month stays visible as "no value this month" downstream.
 
 Columns repeated on every row of a file (``file``, ``column``, ``measure``, ``source_url``,
 ``excluded_reason``) and the series names (``reporter``, ``commodity``, ``flow``,
@@ -47,8 +50,12 @@ STATEMENT_SCHEMA = pl.Schema(
         "excluded_reason": pl.Categorical(),
         "value_usd": pl.Float64,
         "reporter": pl.Categorical(),
+        "missing_reason": pl.String,
     }
 )
+
+BLANK_QUANTITY = "quantity blank in source"
+ONLY_PERCENT = "only a percentage stated"
 
 PERIOD_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -202,3 +209,8 @@ def no_extras() -> dict[str, pl.Expr]:
         "excluded_reason": pl.lit(None, pl.String),
         "reporter": pl.lit(None, pl.String),
     }
+
+
+def missing_reason(value: str, reason: str) -> pl.Expr:
+    """``reason`` where the column ``value`` is null, else null."""
+    return pl.when(pl.col(value).is_null()).then(pl.lit(reason)).otherwise(pl.lit(None, pl.String))

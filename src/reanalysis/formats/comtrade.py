@@ -9,10 +9,12 @@ import polars as pl
 
 from reanalysis.errors import BadValueError, EmptyFileError
 from reanalysis.formats.common import (
+    BLANK_QUANTITY,
     check_members,
     check_quantity,
     collect_checked,
     first_bad,
+    missing_reason,
     no_extras,
     read_header,
     scan,
@@ -122,6 +124,7 @@ def read_comtrade(path: Path) -> pl.DataFrame:
         source_url=pl.lit(path.resolve().as_uri()),
         file=pl.lit(str(path)),
         **extras,
+        missing_reason=missing_reason("netWgt", BLANK_QUANTITY),
     )
 
 

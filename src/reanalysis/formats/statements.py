@@ -8,10 +8,12 @@ import polars as pl
 
 from reanalysis.errors import BadValueError, CumulativeError, MissingColumnError
 from reanalysis.formats.common import (
+    ONLY_PERCENT,
     PERIOD_RE,
     check_members,
     first_bad,
     half_unit,
+    missing_reason,
     parse_number,
     parse_period,
     read_text_csv,
@@ -91,6 +93,11 @@ def read_statement_file(path: Path) -> pl.DataFrame:
         reporter=pl.lit(None, pl.String),
         file=pl.lit(str(path)),
     )
+    nothing = pl.all_horizontal(pl.col(c).is_null() for c in (*numbers, *pcts))
+    hit = first_bad(frame, nothing, "value_t")
+    if hit:
+        raise BadValueError(path, hit[0], "value_t", None, "a figure: value_t, ytd_t or a "
+                            "reported percentage (a row that states nothing)")  # fmt: skip
     pct_cols = ["mom_pct_reported", "mom_pct_half_unit", "yoy_pct_reported", "yoy_pct_half_unit"]
     no_pct = {c: pl.lit(None, pl.Float64) for c in pct_cols}
     has_pct = pl.col("mom_pct_reported").is_not_null() | pl.col("yoy_pct_reported").is_not_null()
@@ -112,7 +119,11 @@ def read_statement_file(path: Path) -> pl.DataFrame:
         half_unit_t=pl.col("ytd_hu"),
         column=pl.lit("value_t" if layout == MAGNET_HEADER else "ytd_t"),
     )
-    return pl.concat([month_rows, ytd_rows], how="diagonal_relaxed").sort("line", "measure")
+    return (
+        pl.concat([month_rows, ytd_rows], how="diagonal_relaxed")
+        .with_columns(missing_reason=missing_reason("value_t", ONLY_PERCENT))
+        .sort("line", "measure")
+    )
 
 
 def _excluded_reason() -> pl.Expr:

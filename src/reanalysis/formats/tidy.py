@@ -8,12 +8,14 @@ import polars as pl
 
 from reanalysis.errors import BadValueError, EmptyFileError
 from reanalysis.formats.common import (
+    BLANK_QUANTITY,
     PERIOD_RE,
     check_members,
     check_quantity,
     check_utf8,
     collect_checked,
     first_bad,
+    missing_reason,
     no_extras,
     parse_period,
     read_header,
@@ -58,4 +60,5 @@ def read_tidy(path: Path) -> pl.DataFrame:
         source_url=pl.col("source_url") if has_url else pl.lit(path.resolve().as_uri()),
         file=pl.lit(str(path)),
         **no_extras(),
+        missing_reason=missing_reason("value", BLANK_QUANTITY),
     )
