@@ -17,6 +17,7 @@ Run ``python -m reanalysis.reports --help`` for options.
 """
 
 import argparse
+import copy
 import functools
 import hashlib
 import html
@@ -217,7 +218,7 @@ def execute(job: Job, out_dir: Path, fresh_kernel: bool = False) -> Outcome:
         return Outcome(job, time.perf_counter() - start, f"{type(exc).__name__}: {exc}",
                        _keep(tmp, executed))  # fmt: skip
     nb = nbformat.read(tmp, as_version=4)
-    body = to_html(nb, job.label)
+    body = to_html(nb, job.label, executed.name)
     os.replace(tmp, executed)
     _atomic_write(out_dir / f"{job.name}.html", body)
     return Outcome(job, time.perf_counter() - start)
@@ -242,10 +243,78 @@ def _failing_cell(nb) -> str | None:
     return None
 
 
-def to_html(nb, title: str) -> str:
-    """A self-contained HTML page: code hidden, charts as inline SVG, no CDN script."""
+CHART_MIMETYPE = re.compile(r"application/vnd\.vega\.v\d+\+json")
+CHART_DIV = """<div class="reanalysis-chart"><div class="reanalysis-chart-view"></div>
+<div class="reanalysis-chart-static">{svg}</div>
+<script type="application/json" class="reanalysis-chart-spec">{spec}</script></div>"""
+# Replaces each chart's static SVG by the live Vega view (tooltips, zoom); views are kept in
+# window.reanalysisViews in page order (the browser test reads them).
+CHART_LOADER = """window.reanalysisViews = [];
+document.querySelectorAll("div.reanalysis-chart").forEach(function (div, i) {
+  var spec = JSON.parse(div.querySelector("script.reanalysis-chart-spec").textContent);
+  vegaEmbed(div.querySelector("div.reanalysis-chart-view"), spec,
+            {mode: "vega", renderer: "svg", actions: false}).then(function (result) {
+    div.querySelector("div.reanalysis-chart-static").remove();
+    window.reanalysisViews[i] = result.view;
+  });
+});"""
+PAGE_CSS = """<style>.reanalysis-nav{font:13px sans-serif;color:#555;margin:.5em 0 1em}
+.reanalysis-chart{margin:.5em 0}.reanalysis-chart-view:empty{display:none}</style>"""
+
+
+def _chart_outputs(nb) -> int:
+    """Turn each chart output (Vega spec + SVG) into HTML holding both; return how many."""
+    charts = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            vega = next((k for k in data if CHART_MIMETYPE.fullmatch(k)), None)
+            if vega is None:
+                continue
+            spec = json.dumps(data[vega], separators=(",", ":")).replace("</", "<\\/")
+            output["data"] = {"text/html": CHART_DIV.format(svg=data.get("image/svg+xml", ""),
+                                                            spec=spec)}  # fmt: skip
+            charts += 1
+    return charts
+
+
+@functools.cache
+def chart_script() -> str:
+    """Vega, Vega-Lite and Vega-Embed as one script (vl-convert's bundle, about 0.9 MB),
+    cached beside the environment per vl-convert version: building it takes 2.4 s."""
+    import vl_convert
+
+    cache = Path(sys.prefix) / "share" / "reanalysis" / f"vega-bundle-{vl_convert.__version__}.js"
+    if cache.exists():
+        return cache.read_text()
+    bundle = vl_convert.javascript_bundle()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(cache, bundle)
+    except OSError:  # a read-only environment: build it again next time
+        pass
+    return bundle
+
+
+def to_html(nb, title: str, notebook: str | None = None) -> str:
+    """A self-contained HTML page: code hidden, charts interactive offline (the JavaScript
+    inline, once per page; each chart's SVG shows until it loads, or without JavaScript), a
+    link to the executed ``notebook`` (which keeps the code), no CDN script."""
+    nb = copy.deepcopy(nb)
+    charts = _chart_outputs(nb)
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return re.sub(r'<script src="">\s*</script>', "", body)
+    body = re.sub(r'<script src="">\s*</script>', "", body)
+    head = PAGE_CSS
+    if notebook:
+        link = html.escape(notebook)
+        nav = (f'<p class="reanalysis-nav">The executed notebook, with its code: '
+               f'<a href="{link}">{link}</a> · <a href="index.html">all reports</a></p>')  # fmt: skip
+        body = re.sub(r"(<main>)", lambda m: m.group(1) + nav, body, count=1)
+    if charts:
+        script = chart_script().replace("</script", "<\\/script")
+        body = body.replace("</body>", f"<script>{script}</script>\n<script>{CHART_LOADER}"
+                                       "</script>\n</body>", 1)  # fmt: skip
+    return body.replace("</head>", head + "</head>", 1)
 
 
 @functools.cache
@@ -259,6 +328,25 @@ def _exporter():
                         exclude_output_prompt=True, **no_cdn)  # fmt: skip
 
 
+HEADLINE_TAG = "headline"
+
+
+def headline(executed: Path) -> str:
+    """The text output of the executed notebook's cell tagged ``headline`` ('' if none)."""
+    try:
+        cells = json.loads(executed.read_text())["cells"]
+    except (OSError, ValueError, KeyError):
+        return ""
+    for cell in cells:
+        if HEADLINE_TAG in cell.get("metadata", {}).get("tags", []):
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                text = data.get("text/markdown") or data.get("text/plain") or output.get("text")
+                if text:
+                    return "".join(text).strip().strip("*'\"")
+    return ""
+
+
 def write_index(jobs: list[Job], out_dir: Path) -> None:
     rows = []
     for job in jobs:
@@ -268,13 +356,17 @@ def write_index(jobs: list[Job], out_dir: Path) -> None:
         )
         link = (f'<a href="{job.name}.html">{html.escape(job.name)}</a>' if built
                 else f"{html.escape(job.name)} (not built)")  # fmt: skip
-        rows.append(f"<tr><td>{link}</td><td>{job.notebook.name}</td><td><code>{params}</code>"
-                    f'</td><td><a href="{job.name}.ipynb">notebook</a></td></tr>')  # fmt: skip
+        finding = html.escape(headline(out_dir / f"{job.name}.ipynb")) if built else ""
+        data = html.escape(str(job.parameters.get("data") or "shipped data (data/raw/)"))
+        rows.append(f"<tr><td>{link}</td><td>{finding}</td><td>{job.notebook.name}</td>"
+                    f"<td><code>{params}</code></td><td>{data}</td>"
+                    f'<td><a href="{job.name}.ipynb">notebook</a></td></tr>')  # fmt: skip
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>reanalysis reports</title>
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.3em .8em;text-align:left}}
 tr:nth-child(even){{background:#f4f4f4}}</style></head><body>
 <h1>reanalysis reports</h1><p>Data vintage: {html.escape(vintage())}</p>
-<table><tr><th>report</th><th>notebook</th><th>parameters</th><th>executed</th></tr>
+<table><tr><th>report</th><th>finding</th><th>notebook</th><th>parameters</th><th>data</th>
+<th>executed</th></tr>
 {chr(10).join(rows)}</table></body></html>
 """
     _atomic_write(out_dir / "index.html", page)
