@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from cdp import Browser
-from reanalysis.loaders import select_series
+from reanalysis.series import select_series
 
 REPORT = "growth--rare-earths.html"  # monthly chart first, then the growth bars
 CHARTS = "document.querySelectorAll('div.reanalysis-chart').length"

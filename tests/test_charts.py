@@ -23,7 +23,7 @@ from reanalysis.charts import (
 from reanalysis.events import licence_measures, load_licence_events, relevant_to
 from reanalysis.frontloading import event_study, front_loading
 from reanalysis.growth import check_reported, growth
-from reanalysis.loaders import select_series
+from reanalysis.series import select_series
 
 D = dt.date
 U = "https://example.org/"

@@ -7,7 +7,7 @@ import pytest
 
 from reanalysis.events import load_licence_events, relevant_to
 from reanalysis.growth import growth
-from reanalysis.loaders import select_series
+from reanalysis.series import select_series
 from reanalysis.summaries import (
     front_loading_headline,
     growth_headline,
