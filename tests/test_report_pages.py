@@ -1,6 +1,7 @@
 """The HTML pages: charts interactive from one inline script, static SVG inside, the executed
 notebook linked; the headline each report opens with, also shown in the index."""
 
+import html
 import json
 import re
 
@@ -66,3 +67,24 @@ def test_headline_reads_the_tagged_cell_of_an_executed_notebook(tmp_path):
     nbformat.write(new_notebook(cells=[new_code_cell("x")]), tmp_path / "none.ipynb")
     assert headline(tmp_path / "none.ipynb") == ""
     assert headline(tmp_path / "missing.ipynb") == ""
+
+
+def test_each_executed_report_has_interactive_charts_a_picture_and_a_headline(shipped_reports):
+    """What JupyterLab 4.6 opens: nbformat-valid, each chart as Vega 5 (Lab renders it with
+    tooltips and zoom) plus its SVG; the headline the index shows."""
+    from reanalysis import paths
+    from reanalysis.reports import discover
+
+    out, _ = shipped_reports
+    index = (out / "index.html").read_text()
+    for job in discover(paths.NOTEBOOKS, paths.PARAMS):
+        nb = nbformat.read(out / f"{job.name}.ipynb", as_version=4)
+        nbformat.validate(nb)
+        charts = [o for c in nb.cells for o in c.get("outputs", [])
+                  if VEGA_MIMETYPE in o.get("data", {})]  # fmt: skip
+        assert charts, job.name
+        for output in charts:
+            assert output.data[VEGA_MIMETYPE]["$schema"].endswith("/vega/v5.json")
+            assert output.data["image/svg+xml"].startswith("<svg")
+        line = headline(out / f"{job.name}.ipynb")
+        assert len(line) > 30 and html.escape(line) in index, job.name

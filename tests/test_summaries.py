@@ -82,15 +82,26 @@ def test_reported_headline_counts_each_verdict():
     )
 
 
-def test_front_loading_headline_when_nothing_ran_and_when_one_did():
-    s = pl.DataFrame({"method": ["a"], "status": ["too few"], "excess_t": [None],
-                      "band_low_t": [None], "band_high_t": [None]},
-                     schema_overrides={"excess_t": pl.Float64, "band_low_t": pl.Float64,
-                                       "band_high_t": pl.Float64})  # fmt: skip
-    assert front_loading_headline(s, "m") == "m: no baseline could estimate an excess (1 tried)"
-    ran = s.with_columns(excess_t=pl.lit(50.0), band_low_t=pl.lit(-5.0), band_high_t=pl.lit(80.0))
-    assert front_loading_headline(ran, "m") == (
-        "m: excess over the anticipation window +50 t across 1 of 1 baselines; "
-        "95% bands excluding zero: 0 of 1"
+def test_front_loading_headline_names_each_window_or_its_absence():
+    floats = {c: pl.Float64 for c in ("excess_t", "payback_t", "band_low_t", "band_high_t")}
+    s = pl.DataFrame({"method": ["a", "b"], "status": ["ok", "too few"], "excess_t": [None, None],
+                      "payback_t": [None, None], "band_low_t": [None, None],
+                      "band_high_t": [None, None], "anticipation_months": [0, 0],
+                      "post_months": [3, 3]}, schema_overrides=floats)  # fmt: skip
+    assert front_loading_headline(s, "m") == "m: no baseline could estimate anything (2 tried)"
+    post = s.with_columns(payback_t=pl.Series([2151.47, None]))
+    assert front_loading_headline(post, "No. 18 [2025]") == (
+        "No. 18 [2025]: no anticipation window; post window (3 months) +2,151 t against the "
+        "baselines (1 of 2 baselines ran)"
     )
-    assert front_loading_headline(ran.with_columns(band_low_t=None), "m").endswith("baselines")
+    one = s.with_columns(excess_t=pl.Series([50.0, None]), anticipation_months=1)
+    assert front_loading_headline(one, "m") == (
+        "m: anticipation window (1 month) +50 t against the baselines; post window not estimated "
+        "(1 of 2 baselines ran)"
+    )
+    assert front_loading_headline(post.with_columns(anticipation_months=1), "m").startswith(
+        "m: anticipation window not estimated; post window (3 months)"
+    )
+    assert front_loading_headline(one.with_columns(post_months=0), "m").endswith(
+        "; no post window (1 of 2 baselines ran)"
+    )

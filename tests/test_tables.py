@@ -5,7 +5,7 @@ import datetime as dt
 
 import polars as pl
 
-from reanalysis.tables import Table, header, table
+from reanalysis.tables import Table, header, latest_table, series_table, table
 
 D = dt.date
 
@@ -81,3 +81,36 @@ def test_a_table_without_notes_or_sources():
     got = table(pl.DataFrame({"verdict": ["agrees"], "n": [3]}))
     assert isinstance(got, Table) and str(got) == "verdict  count\nagrees   3"
     assert "<a " not in got.html()
+
+
+def test_latest_table_joins_each_months_source(shipped):
+    from reanalysis.growth import growth
+    from reanalysis.series import select_series
+
+    g = growth(select_series(shipped, commodity="rare earths"))
+    got = latest_table(g.filter(pl.col("period") <= D(2025, 4, 1)), 2)
+    assert got.cells.columns == ["month", "tonnes", "m/m, %", "y/y, %",
+                                 "January to month y/y, %", "January to month, t", "source"]  # fmt: skip
+    assert got.cells.row(1)[:4] == ("April 2025 ²", "4,784.8", "-15.6", "+4.8")
+    assert (
+        got.links[1]
+        == g.filter(pl.col("period") == D(2025, 4, 1))["source_url"].cast(pl.String).item()
+    )
+
+
+def test_series_table_says_how_each_figure_was_obtained():
+    f = pl.DataFrame({"period": [D(2025, 1, 1), D(2025, 3, 1), D(2025, 4, 1)],
+                      "months": [2, 1, 1], "value_t": [8511.0, 5666.3, 4784.8],
+                      "ytd_t": [8511.0, 14177.3, 18962.0], "is_derived": [False, True, False],
+                      "has_conflict": [False, True, False], "source_url": ["u1", "u2", "u3"]})  # fmt: skip
+    assert str(series_table(f, 2)).splitlines() == [
+        "month         tonnes   January to month, t  source",
+        "March 2025 ¹  5,666.3  14,177.3             u2",
+        "April 2025    4,784.8  18,962.0             u3",
+        "¹ derived from cumulatives; sources disagreed (see below)",
+    ]
+
+
+def test_a_list_of_sources_shows_their_sites():
+    f = pl.DataFrame({"sources": [["https://www.a.org/x", "http://b.com/y"]]})
+    assert table(f).cells.row(0) == ("a.org, b.com",)

@@ -110,25 +110,48 @@ def reported_headline(reported: pl.DataFrame) -> str:
     )
 
 
+def _spread(values: pl.Series) -> str:
+    lo, hi = values.min(), values.max()
+    return f"{lo:+,.0f} t" if round(lo) == round(hi) else f"{lo:+,.0f} t to {hi:+,.0f} t"
+
+
 def front_loading_headline(summary: pl.DataFrame, measure: str) -> str:
-    """The range of the excess over the anticipation window across the baselines that ran
-    (``result.summary`` of ``front_loading``), and how many bands exclude zero.
+    """Against the baselines that ran (``result.summary`` of ``front_loading``): the range of
+    the anticipation window's excess, how many 95% bands exclude zero, and the range over
+    the post window; a window that does not exist says so.
 
     >>> s = pl.DataFrame({"method": ["a", "b", "c"], "status": ["ok", "ok", "too few months"],
     ...                   "excess_t": [120.4, -30.0, None], "band_low_t": [10.0, -90.0, None],
-    ...                   "band_high_t": [230.0, 30.0, None]})
-    >>> front_loading_headline(s, "No. 18 [2025]")
-    'No. 18 [2025]: excess over the anticipation window -30 t to +120 t across 2 of 3 baselines; 95% bands excluding zero: 1 of 2'
+    ...                   "band_high_t": [230.0, 30.0, None], "payback_t": [None, None, None],
+    ...                   "anticipation_months": [2, 2, 2], "post_months": [0, 0, 0]})
+    >>> front_loading_headline(s, "No. 57 [2025]")
+    'No. 57 [2025]: anticipation window (2 months) -30 t to +120 t against the baselines, 95% bands excluding zero: 1 of 2; no post window (2 of 3 baselines ran)'
     """
-    ran = summary.filter(pl.col("excess_t").is_not_null())
+    ran = summary.filter(pl.col("excess_t").is_not_null() | pl.col("payback_t").is_not_null())
     if ran.height == 0:
-        return f"{measure}: no baseline could estimate an excess ({summary.height} tried)"
-    lo, hi = ran["excess_t"].min(), ran["excess_t"].max()
-    banded = ran.filter(pl.col("band_low_t").is_not_null())
-    clear = banded.filter((pl.col("band_low_t") > 0) | (pl.col("band_high_t") < 0)).height
-    spread = f"{lo:+,.0f} t" if lo == hi else f"{lo:+,.0f} t to {hi:+,.0f} t"
-    text = (f"{measure}: excess over the anticipation window {spread} across {ran.height} of "
-            f"{summary.height} baselines")  # fmt: skip
-    if banded.height:
-        text += f"; 95% bands excluding zero: {clear} of {banded.height}"
-    return text
+        return f"{measure}: no baseline could estimate anything ({summary.height} tried)"
+    parts = []
+    excess = ran.filter(pl.col("excess_t").is_not_null())
+    if excess.height:
+        months = excess["anticipation_months"].max()
+        text = (f"anticipation window ({months} month{'s' if months != 1 else ''}) "
+                f"{_spread(excess['excess_t'])} against the baselines")  # fmt: skip
+        banded = excess.filter(pl.col("band_low_t").is_not_null())
+        if banded.height:
+            clear = banded.filter((pl.col("band_low_t") > 0) | (pl.col("band_high_t") < 0)).height
+            text += f", 95% bands excluding zero: {clear} of {banded.height}"
+        parts.append(text)
+    elif (summary["anticipation_months"] == 0).all():
+        parts.append("no anticipation window")
+    else:
+        parts.append("anticipation window not estimated")
+    post = ran.filter(pl.col("payback_t").is_not_null())
+    if post.height:
+        months = post["post_months"].max()
+        parts.append(f"post window ({months} month{'s' if months != 1 else ''}) "
+                     f"{_spread(post['payback_t'])} against the baselines")  # fmt: skip
+    elif (summary["post_months"] == 0).all():
+        parts.append("no post window")
+    else:
+        parts.append("post window not estimated")
+    return f"{measure}: {'; '.join(parts)} ({ran.height} of {summary.height} baselines ran)"

@@ -6,7 +6,7 @@ Formats follow the column names (units as suffixes, as everywhere in ``reanalysi
 - ``*_pct``: percent, one decimal with its sign; header "…, %"; ``*_pp``: percentage points;
 - ``period``: the month in words ("April 2025"; "January-February 2025" where ``months`` is 2);
 - ``note``: footnotes, one mark per distinct note, on the row's month;
-- ``source_url``: a link labelled with the source's site;
+- ``source_url``: a link labelled with the source's site (``sources``, a list: the sites);
 - anything else: as text, integers with thousands separators.
 
 >>> t = table(pl.DataFrame({"period": [dt.date(2025, 4, 1)], "value_t": [4784.8],
@@ -72,6 +72,8 @@ def _site(url: str | None) -> str:
 def _cell(column: str, value) -> str:
     if value is None:
         return MISSING
+    if isinstance(value, list):  # e.g. the addresses of every source of a figure
+        return ", ".join(_site(v) if column == "sources" else str(v) for v in value)
     if column.endswith("_t"):
         return f"{value:,.1f}"
     if column.endswith(("_pct", "_pp")):
@@ -179,3 +181,29 @@ def table(frame: pl.DataFrame, *, title: str | None = None) -> Table:
     links = (tuple(frame["source_url"].cast(pl.String).to_list()) if "source_url" in frame.columns
              else ())  # fmt: skip
     return Table(pl.DataFrame(data), tuple(notes), links, tuple(numeric), title)
+
+
+def latest_table(frame: pl.DataFrame, n: int = 6) -> Table:
+    """The last ``n`` months of a :func:`~reanalysis.growth.growth` frame: tonnage, changes,
+    year to date, notes as footnotes and each month's source."""
+    from reanalysis.growth import latest
+
+    sources = frame.select("period", pl.col("source_url").cast(pl.String))
+    return table(latest(frame, n).join(sources, on="period", how="left", maintain_order="left"))
+
+
+def series_table(series: pl.DataFrame, n: int = 6) -> Table:
+    """The last ``n`` rows of a canonical series: tonnage, year to date, how each figure was
+    obtained (footnotes) and its source."""
+    note = pl.concat_str(
+        pl.when(pl.col("months") == 2).then(pl.lit("January-February combined (two months)")),
+        pl.when("is_derived").then(pl.lit("derived from cumulatives")),
+        pl.when("has_conflict").then(pl.lit("sources disagreed (see below)")),
+        separator="; ",
+        ignore_nulls=True,
+    )
+    return table(
+        series.sort("period")
+        .tail(n)
+        .select("period", "months", "value_t", "ytd_t", "source_url", note=note)
+    )
