@@ -5,6 +5,9 @@
 "a.csv, line 3, column 'value': found '-4', expected a non-negative number"
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 
@@ -55,3 +58,58 @@ class UnknownFormatError(InputError):
 
 class EncodingError(InputError):
     """Bytes that do not decode in the file's expected encoding."""
+
+
+class MalformedFileError(InputError):
+    """A file whose structure cannot be read as a table (the subclasses say how)."""
+
+
+class NotTextError(MalformedFileError):
+    """Control bytes (NUL and the like) in a file that should be text: a binary file."""
+
+
+class UnbalancedQuoteError(MalformedFileError):
+    """A quote that opens a field and never closes, or a quote inside an unquoted field."""
+
+
+class RaggedRowError(MalformedFileError):
+    """A row with more or fewer fields than the header."""
+
+
+class DuplicateColumnError(MalformedFileError):
+    """A column name that appears twice in the header."""
+
+
+class CorruptFileError(MalformedFileError):
+    """A file the format's reader cannot read at all (a truncated or corrupt Parquet file)."""
+
+
+_PROBLEMS: ContextVar[list[InputError] | None] = ContextVar("problems", default=None)
+_LIMIT: ContextVar[int] = ContextVar("limit", default=0)
+
+
+class StopReading(Exception):
+    """While collecting: the file cannot be read further, or the limit of problems is reached."""
+
+
+def report(error: InputError) -> None:
+    """Raise ``error``, or while :func:`collecting`, note it and carry on."""
+    problems = _PROBLEMS.get()
+    if problems is None:
+        raise error
+    problems.append(error)
+    if len(problems) >= _LIMIT.get():
+        raise StopReading
+
+
+@contextmanager
+def collecting(limit: int = 100) -> Iterator[list[InputError]]:
+    """Within this block, :func:`report` notes problems (up to ``limit``) instead of raising
+    the first: the list it yields fills as a file is read."""
+    problems: list[InputError] = []
+    tokens = _PROBLEMS.set(problems), _LIMIT.set(limit)
+    try:
+        yield problems
+    finally:
+        _PROBLEMS.reset(tokens[0])
+        _LIMIT.reset(tokens[1])

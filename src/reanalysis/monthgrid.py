@@ -61,6 +61,9 @@ class MonthGrid:
         """Grid from months ``ms`` in series order (``new`` marks each series' first row);
         ``order`` maps that order back to the frame's rows (``None``: they are the same)."""
         duplicate = np.zeros(len(ms), dtype=bool)
+        if len(ms) == 0:  # no rows: an empty grid
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, empty, 0, duplicate)
         duplicate[1:] = ~new[1:] & (ms[1:] == ms[:-1])
         first = np.flatnonzero(new)
         last = np.append(first[1:], len(ms)) - 1

@@ -22,7 +22,13 @@ from pathlib import Path
 
 import polars as pl
 
-from reanalysis.errors import MissingColumnError, UnknownFormatError
+from reanalysis.errors import (
+    CorruptFileError,
+    InputError,
+    MissingColumnError,
+    StopReading,
+    UnknownFormatError,
+)
 from reanalysis.formats.common import STATEMENT_SCHEMA, read_header, read_text_csv, stated_at
 from reanalysis.formats.comtrade import (
     COMTRADE_COLUMNS,
@@ -70,7 +76,15 @@ def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
     }
     if fmt not in readers:
         raise UnknownFormatError(path, None, None, fmt, f"one of {sorted(readers)}")
-    return readers[fmt](path)[STATEMENT_SCHEMA.names()].cast(dict(STATEMENT_SCHEMA))
+    try:
+        return readers[fmt](path)[STATEMENT_SCHEMA.names()].cast(dict(STATEMENT_SCHEMA))
+    except (InputError, StopReading, OSError):
+        raise
+    except Exception as exc:  # a parser's own error never reaches the user untyped
+        first = (str(exc).strip().splitlines() or [""])[0][:160]
+        raise CorruptFileError(
+            path, None, None, f"{type(exc).__name__}: {first}", f"a {fmt} file this reader can read"
+        ) from None
 
 
 def detect_format(path: Path) -> str:

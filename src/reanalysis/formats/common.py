@@ -1,4 +1,4 @@
-"""What every format shares: the statements frame, safe text reading, typed cell checks.
+"""What every format shares: the statements frame, safe reading, typed cell checks.
 
 The statements frame (``STATEMENT_SCHEMA``) has one row per stated figure:
 
@@ -20,15 +20,26 @@ Columns repeated on every row of a file (``file``, ``column``, ``measure``, ``so
 ``excluded_reason``) and the series names (``reporter``, ``commodity``, ``flow``,
 ``partner``) are categorical: four bytes a row on a large extract, and the month grid
 (:mod:`reanalysis.monthgrid`) groups series by their codes.
+
+Reading is safe: a CSV file's layout is checked first (:mod:`reanalysis.formats.layout`), a
+Parquet file that cannot be read is a :class:`~reanalysis.errors.CorruptFileError`, and no
+parser exception reaches the caller. Cell checks report every bad cell through
+:func:`reanalysis.errors.report` (the first raises, unless problems are being collected).
 """
 
-import csv
 import io
 from pathlib import Path
 
 import polars as pl
 
-from reanalysis.errors import BadValueError, EmptyFileError, EncodingError
+from reanalysis.errors import (
+    BadValueError,
+    CorruptFileError,
+    EmptyFileError,
+    StopReading,
+    report,
+)
+from reanalysis.formats.layout import Layout, read_header_line, read_layout
 
 STATEMENT_SCHEMA = pl.Schema(
     {
@@ -57,7 +68,9 @@ STATEMENT_SCHEMA = pl.Schema(
 BLANK_QUANTITY = "quantity blank in source"
 ONLY_PERCENT = "only a percentage stated"
 
+YEARS = (1900, 2200)  # the years a period may name, in every format
 PERIOD_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
+PARSE_ERRORS = (pl.exceptions.PolarsError, OSError, ValueError)
 
 
 def is_parquet(path: Path) -> bool:
@@ -66,43 +79,136 @@ def is_parquet(path: Path) -> bool:
 
 
 def read_header(path: Path) -> list[str]:
+    """The column names of a CSV or Parquet file."""
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
     if is_parquet(path):
-        return pl.read_parquet_schema(path).names()
-    with path.open("rb") as fh:
-        first = fh.readline()
-    text = first.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
-    if not text:
-        raise EmptyFileError(path, 1, None, "an empty file", "a header line and data rows")
-    return next(csv.reader([text]))
+        try:
+            return pl.read_parquet_schema(path).names()
+        except PARSE_ERRORS as exc:
+            report(_corrupt(path, exc))
+            raise StopReading from None
+    return read_header_line(path)
 
 
-def check_utf8(path: Path, raw: bytes) -> None:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        prefix = raw[line_start : exc.start].decode("utf-8", errors="replace")
-        field = len(next(csv.reader([prefix]), [""])) - 1
-        header = read_header(path)
-        column = header[field] if field < len(header) else None
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise EncodingError(
-            path, line, column, raw[exc.start : exc.start + 4], "UTF-8 text"
-        ) from None
+def _corrupt(path: Path, exc: Exception) -> CorruptFileError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return CorruptFileError(path, None, None, first[:160], "a complete Parquet file")
 
 
 def read_text_csv(path: Path) -> pl.DataFrame:
-    """Read a small CSV with every column as text, after checking it is UTF-8 and not empty."""
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise EmptyFileError(path, 1, None, "an empty file", "a header line and data rows")
-    check_utf8(path, raw)
-    frame = pl.read_csv(io.BytesIO(raw), infer_schema=False)
+    """Read a small CSV with every column as text, each row with its ``line``, after checking
+    its layout (:func:`~reanalysis.formats.layout.read_layout`); empty lines are skipped."""
+    layout = read_layout(path)
+    frame = _parse_csv(path, layout, io.BytesIO(path.read_bytes()), None, None, {})
     if frame.height == 0:
-        raise EmptyFileError(path, 2, None, "a header and no data rows", "at least one data row")
-    return frame.with_row_index("line", offset=2).with_columns(pl.col("line").cast(pl.Int64))
+        report(EmptyFileError(path, 2, None, "a header and no data rows", "at least one data row"))
+        raise StopReading
+    return frame
+
+
+def read_columns(
+    path: Path,
+    schema: dict[str, pl.DataType],
+    *,
+    latin1: bool = False,
+    keep: pl.Expr | None = None,
+    expected: dict[str, str] | None = None,
+) -> pl.DataFrame:
+    """Columns ``schema`` of a CSV or Parquet file, rows satisfying ``keep``, each with its
+    ``line`` (Int64). Numbers are parsed by Polars; where that fails the columns are read as
+    text and every cell that is not a number is reported with its line (and ``expected``
+    text per column, if given). ``latin1`` reads a CSV
+    that is not UTF-8 as ISO-8859-1 (transcoded in memory: nothing is written to disk)."""
+    if is_parquet(path):
+        return _read_parquet(path, schema, keep, expected or {})
+    layout = read_layout(path, latin1=latin1)
+    source: Path | io.BytesIO = path
+    if layout.encoding == "latin1":
+        source = io.BytesIO(path.read_bytes().decode("iso-8859-1").encode("utf-8"))
+    return _parse_csv(path, layout, source, schema, keep, expected or {})
+
+
+def _parse_csv(
+    path: Path,
+    layout: Layout,
+    source: Path | io.BytesIO,
+    schema: dict[str, pl.DataType] | None,
+    keep: pl.Expr | None,
+    expected: dict[str, str],
+) -> pl.DataFrame:
+    columns = list(schema) if schema is not None else layout.header
+
+    def parse(types: dict[str, pl.DataType] | None) -> pl.DataFrame:
+        if isinstance(source, io.BytesIO):
+            source.seek(0)
+        lazy = pl.scan_csv(source, schema_overrides=types, infer_schema=False)
+        lazy = lazy.select(columns).with_row_index("_record")
+        if keep is not None:
+            lazy = lazy.filter(keep)
+        return lazy.collect()
+
+    try:
+        frame = parse(schema)
+    except PARSE_ERRORS:
+        try:
+            frame = parse({c: pl.String for c in columns})
+        except PARSE_ERRORS as exc:  # not expected after the layout check; never a bare error
+            report(CorruptFileError(path, None, None, str(exc).splitlines()[0][:160],
+                                    "a CSV file a parser can read"))  # fmt: skip
+            raise StopReading from None
+        return _numbers_from_text(path, _with_lines(frame, layout), schema, expected)
+    return _with_lines(frame, layout)
+
+
+def _with_lines(frame: pl.DataFrame, layout: Layout) -> pl.DataFrame:
+    """Replace ``_record`` by the record's ``line``; drop rows a parser made of empty lines."""
+    if len(layout.empty):
+        frame = frame.filter(~pl.col("_record").is_in(pl.Series(layout.empty).implode()))
+    if layout.lines is None:
+        line = (pl.col("_record") + 2).cast(pl.Int64)
+    else:
+        line = pl.col("_record").map_batches(
+            lambda s: pl.Series(layout.lines[s.to_numpy()]), return_dtype=pl.Int64
+        )
+    return frame.select(pl.exclude("_record"), line=line).select("line", pl.exclude("line"))
+
+
+def _numbers_from_text(
+    path: Path, frame: pl.DataFrame, schema: dict[str, pl.DataType], expected: dict[str, str]
+) -> pl.DataFrame:
+    """``frame`` read as text, its numeric columns parsed here (every bad cell reported)."""
+    parsed = {}
+    for column, dtype in schema.items():
+        if dtype == pl.Float64:
+            parsed[column] = parse_number(frame, path, column, signed=True)
+        elif dtype.is_integer():
+            text = pl.col(column).str.strip_chars()
+            flag_rows(frame, ~text.str.contains(r"^\d+$").fill_null(True), path, column,
+                      expected.get(column, "a whole number"))  # fmt: skip
+            parsed[column] = text.cast(dtype, strict=False)
+        else:
+            parsed[column] = pl.col(column).cast(dtype)
+    return frame.with_columns(**parsed)
+
+
+def _read_parquet(
+    path: Path, schema: dict[str, pl.DataType], keep: pl.Expr | None, expected: dict[str, str]
+) -> pl.DataFrame:
+    try:
+        lazy = pl.scan_parquet(path).select(list(schema)).with_row_index("_record")
+        text = lazy.collect()
+    except PARSE_ERRORS as exc:
+        report(_corrupt(path, exc))
+        raise StopReading from None
+    frame = text.with_columns(line=(pl.col("_record") + 2).cast(pl.Int64)).drop("_record")
+    try:
+        frame = frame.cast(schema)
+    except PARSE_ERRORS:
+        as_text = frame.with_columns(pl.col(list(schema)).cast(pl.String))
+        frame = _numbers_from_text(path, as_text, schema, expected)
+    frame = frame.select("line", *schema)
+    return frame.filter(keep) if keep is not None else frame
 
 
 def stated_at() -> pl.Expr:
@@ -114,24 +220,28 @@ def stated_at() -> pl.Expr:
     )
 
 
-def first_bad(frame: pl.DataFrame, bad: pl.Expr, column: str) -> tuple[int, str] | None:
-    hit = frame.filter(bad).select("line", pl.col(column).cast(pl.String)).head(1)
-    return None if hit.height == 0 else (hit.item(0, 0), hit.item(0, 1))
+def flag_rows(
+    frame: pl.DataFrame, bad: pl.Expr, path: Path, column: str, expected: str,
+    *, show: bool = True,
+) -> bool:  # fmt: skip
+    """Report each row where ``bad`` holds (its ``column`` as found unless not ``show``);
+    return whether any did."""
+    hits = frame.filter(bad).select("line", pl.col(column).cast(pl.String))
+    for line, found in hits.iter_rows():
+        report(BadValueError(path, line, column, found if show else None, expected))
+    return hits.height > 0
 
 
 def parse_number(frame: pl.DataFrame, path: Path, column: str, *, signed: bool = False) -> pl.Expr:
-    """Parse a text column to Float64; raise on a non-number or (unless signed) a negative."""
+    """Parse a text column to Float64; report a non-number, an infinity, or (unless
+    ``signed``) a negative. A blank cell is null."""
     text = pl.col(column).str.strip_chars()
     value = text.cast(pl.Float64, strict=False)
-    hit = first_bad(
-        frame, text.is_not_null() & (text != "") & (value.is_null() | value.is_nan()), column
-    )
-    if hit:
-        raise BadValueError(path, hit[0], column, hit[1], "a number")
+    given = text.is_not_null() & (text != "")
+    flag_rows(frame, given & (value.is_null() | ~value.is_finite()), path, column,
+              "a finite number")  # fmt: skip
     if not signed:
-        hit = first_bad(frame, value < 0, column)
-        if hit:
-            raise BadValueError(path, hit[0], column, hit[1], "a non-negative quantity")
+        flag_rows(frame, value < 0, path, column, "a non-negative quantity")
     return value
 
 
@@ -154,51 +264,58 @@ def half_unit(column: str, *, trailing_zeros: bool) -> pl.Expr:
     )
 
 
-def parse_period(
-    frame: pl.DataFrame, path: Path, column: str, pattern: str, example: str
-) -> pl.Expr:
+def parse_period(frame: pl.DataFrame, path: Path, column: str) -> pl.Expr:
+    """``YYYY-MM`` text as the first day of the month; every other cell, and a year outside
+    ``YEARS``, reported."""
     text = pl.col(column).cast(pl.String).str.strip_chars()
-    hit = first_bad(frame, text.is_null() | ~text.str.contains(pattern), column)
-    if hit:
-        raise BadValueError(path, hit[0], column, hit[1], f"a month as {example}")
-    digits = text.str.replace_all("-", "")
-    return pl.date(digits.str.slice(0, 4).cast(pl.Int32), digits.str.slice(4, 2).cast(pl.Int8), 1)
+    year = text.str.slice(0, 4).cast(pl.Int32, strict=False)
+    ok = text.str.contains(PERIOD_RE) & year.is_between(*YEARS)
+    flag_rows(frame, ~ok.fill_null(False), path, column,
+              f"a month as YYYY-MM (years {YEARS[0]}-{YEARS[1]})")  # fmt: skip
+    return pl.date(year, text.str.slice(5, 2).cast(pl.Int8, strict=False), 1)
+
+
+def yyyymm_problems(period: pl.Expr) -> pl.Expr:
+    """Where an integer ``YYYYMM`` column is not a month of ``YEARS``."""
+    return (
+        period.is_null() | ~(period % 100).is_between(1, 12) | ~(period // 100).is_between(*YEARS)
+    )
+
+
+YYYYMM = f"a month as YYYYMM (years {YEARS[0]}-{YEARS[1]})"
 
 
 def check_quantity(frame: pl.DataFrame, path: Path, column: str, what: str) -> None:
-    """A typed quantity column: no NaN, nothing negative."""
-    for bad, expected in ((pl.col(column).is_nan(), f"a {what}"),
-                          (pl.col(column) < 0, f"a non-negative {what}")):  # fmt: skip
-        hit = first_bad(frame, bad, column)
-        if hit:
-            raise BadValueError(path, hit[0], column, hit[1], expected)
+    """A typed quantity column: nothing infinite or NaN, nothing negative (blank is null)."""
+    flag_rows(frame, ~pl.col(column).is_finite(), path, column, f"a finite {what}")
+    flag_rows(frame, pl.col(column) < 0, path, column, f"a non-negative {what}")
 
 
 def check_members(frame: pl.DataFrame, path: Path, column: str, allowed) -> None:
-    hit = first_bad(frame, ~pl.col(column).is_in(list(allowed)) | pl.col(column).is_null(), column)
-    if hit:
-        raise BadValueError(path, hit[0], column, hit[1], f"one of {', '.join(allowed)}")
+    bad = ~pl.col(column).is_in(list(allowed)) | pl.col(column).is_null()
+    flag_rows(frame, bad, path, column, f"one of {', '.join(allowed)}")
 
 
-def scan(path: Path, schema: dict[str, pl.DataType], encoding: str = "utf8") -> pl.LazyFrame:
-    if is_parquet(path):
-        return pl.scan_parquet(path).select(list(schema)).cast(schema)
-    return pl.scan_csv(path, schema_overrides=schema, encoding=encoding, infer_schema=False)
+def check_present(frame: pl.DataFrame, path: Path, column: str, what: str) -> None:
+    """Report blank cells of a key column (after :func:`strip_keys`)."""
+    flag_rows(frame, pl.col(column).is_null(), path, column, what, show=False)
 
 
-def collect_checked(path: Path, lazy: pl.LazyFrame, numeric: tuple[str, ...]) -> pl.DataFrame:
-    """Collect ``lazy``; on a parse failure, re-read the numeric columns as text to say where."""
-    try:
-        return lazy.collect()
-    except pl.exceptions.ComputeError:
-        text = scan(path, {c: pl.String for c in numeric}).select(numeric).collect()
-        text = text.with_row_index("line", offset=2).with_columns(pl.col("line").cast(pl.Int64))
-        for column in numeric:
-            if column == "period":
-                parse_period(text, path, "period", r"^\d{4}(0[1-9]|1[0-2])$", "YYYYMM")
-            else:
-                parse_number(text, path, column)
-        raise
+def strip_keys(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Text keys without surrounding whitespace (``"Japan "`` is ``"Japan"``), blank as null.
+    A categorical column is rewritten only when one of its distinct values needs it."""
+    fixes = {}
+    for column in columns:
+        text = pl.col(column).cast(pl.String)
+        stripped = text.str.strip_chars()
+        clean = pl.when(stripped != "").then(stripped)
+        if frame.schema[column] != pl.String:
+            distinct = frame.select(pl.col(column).unique())
+            if not distinct.select(text.ne_missing(clean).any()).item():
+                continue
+            clean = clean.cast(frame.schema[column])
+        fixes[column] = clean
+    return frame.with_columns(**fixes) if fixes else frame
 
 
 def no_extras() -> dict[str, pl.Expr]:

@@ -2,22 +2,24 @@
 UTF-8 or ISO-8859-1.
 """
 
-import tempfile
 from pathlib import Path
 
 import polars as pl
 
-from reanalysis.errors import BadValueError, EmptyFileError
+from reanalysis.errors import EmptyFileError, StopReading, report
 from reanalysis.formats.common import (
     BLANK_QUANTITY,
+    YYYYMM,
     check_members,
+    check_present,
     check_quantity,
-    collect_checked,
-    first_bad,
+    flag_rows,
     missing_reason,
     no_extras,
+    read_columns,
     read_header,
-    scan,
+    strip_keys,
+    yyyymm_problems,
 )
 from reanalysis.monthgrid import first_of_month
 
@@ -85,30 +87,24 @@ def read_comtrade(path: Path) -> pl.DataFrame:
         "primaryValue": pl.Float64, "reporterDesc": pl.Categorical(),
     }  # fmt: skip
     wanted = {c: schema[c] for c in (*COMTRADE_REQUIRED, *optional)}
-    numeric = tuple(c for c in ("period", "netWgt", "primaryValue") if c in wanted)
-
-    def monthly(source: Path) -> pl.DataFrame:
-        lazy = (
-            scan(source, wanted)
-            .select(list(wanted))
-            .with_row_index("line", offset=2)
-            .filter(pl.col("freqCode") == "M")
-        )
-        return collect_checked(source, lazy, numeric)
-
-    try:
-        frame = monthly(path)
-    except pl.exceptions.ComputeError as exc:
-        if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
-            raise
-        frame = monthly(_transcode_latin1(path))
-    frame = frame.with_columns(pl.col("line").cast(pl.Int64))
+    # annual rows are skipped; any other frequency is reported below
+    frame = read_columns(
+        path, wanted, latin1=True, keep=pl.col("freqCode") != "A", expected={"period": YYYYMM}
+    )
+    keys = [c for c in ("freqCode", "flowCode", "cmdCode", "partnerDesc", "reporterDesc")
+            if c in wanted]  # fmt: skip
+    frame = strip_keys(frame, keys).filter(pl.col("freqCode").ne_missing("A"))
     if frame.height == 0:
-        raise EmptyFileError(path, 2, "freqCode", "no monthly rows", "rows with freqCode M")
+        report(EmptyFileError(path, 2, "freqCode", "no monthly rows", "rows with freqCode M"))
+        raise StopReading
+    check_members(frame, path, "freqCode", ("M",))
     check_members(frame, path, "flowCode", COMTRADE_FLOWS)
+    check_present(frame, path, "cmdCode", "a commodity code")
+    check_present(frame, path, "partnerDesc", "a partner name")
     check_quantity(frame, path, "netWgt", "weight in kg")
     extras = no_extras()
     if "primaryValue" in wanted:
+        check_quantity(frame, path, "primaryValue", "value in USD")
         extras["value_usd"] = pl.col("primaryValue")
     if "reporterDesc" in wanted:
         extras["reporter"] = pl.col("reporterDesc")
@@ -130,14 +126,8 @@ def read_comtrade(path: Path) -> pl.DataFrame:
 
 def _yyyymm(frame: pl.DataFrame, path: Path) -> pl.Series:
     """Comtrade+ ``period`` (an integer YYYYMM) as the first day of the month."""
-    p = pl.col("period")
-    hit = first_bad(
-        frame,
-        p.is_null() | ~(p % 100).is_between(1, 12) | ~(p // 100).is_between(1900, 2200),
-        "period",
-    )
-    if hit:
-        raise BadValueError(path, hit[0], "period", hit[1], "a month as YYYYMM")
+    if flag_rows(frame, yyyymm_problems(pl.col("period")), path, "period", YYYYMM):
+        return pl.Series("period", [None] * frame.height, dtype=pl.Date)
     return first_of_month(frame["period"])
 
 
@@ -150,15 +140,3 @@ def _recode(column: pl.Expr, names: dict[str, str]) -> pl.Expr:
     for code, name in codes:
         recoded = recoded.when(column == code).then(pl.lit(name, pl.Categorical))
     return recoded
-
-
-def _transcode_latin1(path: Path) -> Path:
-    """Write an ISO-8859-1 file as a temporary UTF-8 copy (every byte is valid ISO-8859-1)."""
-    out = Path(tempfile.mkstemp(prefix="reanalysis-latin1-", suffix=".csv")[1])
-    with (
-        path.open(encoding="iso-8859-1", newline="") as src,
-        out.open("w", encoding="utf-8") as dst,
-    ):
-        for block in iter(lambda: src.read(1 << 22), ""):
-            dst.write(block)
-    return out

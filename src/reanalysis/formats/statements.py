@@ -6,17 +6,18 @@ from pathlib import Path
 
 import polars as pl
 
-from reanalysis.errors import BadValueError, CumulativeError, MissingColumnError
+from reanalysis.errors import CumulativeError, MissingColumnError, StopReading, report
 from reanalysis.formats.common import (
     ONLY_PERCENT,
-    PERIOD_RE,
     check_members,
-    first_bad,
+    check_present,
+    flag_rows,
     half_unit,
     missing_reason,
     parse_number,
     parse_period,
     read_text_csv,
+    strip_keys,
 )
 
 CUSTOMS_HEADER = (
@@ -46,10 +47,11 @@ def read_statement_file(path: Path) -> pl.DataFrame:
     layout = CUSTOMS_HEADER if "flow" in frame.columns else MAGNET_HEADER
     missing = [c for c in layout if c not in frame.columns]
     if missing:
-        raise MissingColumnError(path, 1, missing[0], ",".join(frame.columns), ",".join(layout))
-    hit = first_bad(frame, pl.col("source_url").is_null(), "source_url")
-    if hit:
-        raise BadValueError(path, hit[0], "source_url", None, "the address of the source")
+        report(MissingColumnError(path, 1, missing[0], ",".join(frame.columns), ",".join(layout)))
+        raise StopReading
+    frame = strip_keys(frame, [c for c in ("flow", "commodity", "partner", "source_url")
+                               if c in frame.columns])  # fmt: skip
+    check_present(frame, path, "source_url", "the address of the source")
     if layout == MAGNET_HEADER:
         is_ytd = pl.col("partner").str.ends_with(YTD_SUFFIX)
         frame = frame.with_columns(
@@ -65,22 +67,18 @@ def read_statement_file(path: Path) -> pl.DataFrame:
     else:
         frame = frame.with_columns(partner=pl.lit("World"), partner_raw=pl.lit("World"))
     check_members(frame, path, "flow", CUSTOMS_FLOWS)
-    hit = first_bad(
-        frame, pl.col("flow").str.ends_with("_ytd") & pl.col("value_t").is_not_null(), "value_t"
-    )
-    if hit:
-        raise BadValueError(path, hit[0], "value_t", hit[1], "blank on a year-to-date row "
-                            "(its level goes in ytd_t)")  # fmt: skip
+    flag_rows(frame, pl.col("flow").str.ends_with("_ytd") & pl.col("value_t").is_not_null(),
+              path, "value_t", "blank on a year-to-date row (its level goes in ytd_t)")  # fmt: skip
     numbers = {c: parse_number(frame, path, c) for c in ("value_t", "ytd_t")}
     pcts = {c: parse_number(frame, path, c, signed=True) for c in
             ("mom_pct_reported", "yoy_pct_reported")}  # fmt: skip
     frame = frame.with_columns(
-        period=parse_period(frame, path, "period", PERIOD_RE, "YYYY-MM"),
+        period=parse_period(frame, path, "period"),
         flow_measure=pl.col("flow").replace_strict(
-            {k: v[1] for k, v in CUSTOMS_FLOWS.items()}, return_dtype=pl.String
+            {k: v[1] for k, v in CUSTOMS_FLOWS.items()}, default=None, return_dtype=pl.String
         ),
         flow=pl.col("flow").replace_strict(
-            {k: v[0] for k, v in CUSTOMS_FLOWS.items()}, return_dtype=pl.String
+            {k: v[0] for k, v in CUSTOMS_FLOWS.items()}, default=None, return_dtype=pl.String
         ),
         excluded_reason=_excluded_reason(),
         value_hu=half_unit("value_t", trailing_zeros=True),
@@ -94,10 +92,8 @@ def read_statement_file(path: Path) -> pl.DataFrame:
         file=pl.lit(str(path)),
     )
     nothing = pl.all_horizontal(pl.col(c).is_null() for c in (*numbers, *pcts))
-    hit = first_bad(frame, nothing, "value_t")
-    if hit:
-        raise BadValueError(path, hit[0], "value_t", None, "a figure: value_t, ytd_t or a "
-                            "reported percentage (a row that states nothing)")  # fmt: skip
+    flag_rows(frame, nothing, path, "value_t", "a figure: value_t, ytd_t or a reported "
+              "percentage (a row that states nothing)", show=False)  # fmt: skip
     pct_cols = ["mom_pct_reported", "mom_pct_half_unit", "yoy_pct_reported", "yoy_pct_half_unit"]
     no_pct = {c: pl.lit(None, pl.Float64) for c in pct_cols}
     has_pct = pl.col("mom_pct_reported").is_not_null() | pl.col("yoy_pct_reported").is_not_null()
@@ -177,8 +173,8 @@ def check_cumulatives(statements: pl.DataFrame) -> None:
             .sort("value_t", descending=True)
             .row(0, named=True)
         )
-        raise CumulativeError(
+        report(CumulativeError(
             row["file"], row["line"], row["column"], row["value_t"],
             f"at least the {earlier['value_t']:g} t stated for January-{earlier['period']:%m %Y} "
             f"on line {earlier['line']} (a cumulative cannot fall within a year)",
-        )  # fmt: skip
+        ))  # fmt: skip

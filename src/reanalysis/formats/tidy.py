@@ -6,54 +6,45 @@ from pathlib import Path
 
 import polars as pl
 
-from reanalysis.errors import BadValueError, EmptyFileError
+from reanalysis.errors import EmptyFileError, StopReading, report
 from reanalysis.formats.common import (
     BLANK_QUANTITY,
-    PERIOD_RE,
     check_members,
+    check_present,
     check_quantity,
-    check_utf8,
-    collect_checked,
-    first_bad,
     missing_reason,
     no_extras,
     parse_period,
+    read_columns,
     read_header,
-    scan,
+    strip_keys,
 )
 
 TIDY_REQUIRED = ("period", "commodity", "flow", "partner", "value", "unit")
 TIDY_FLOWS = ("export", "import", "re-export", "re-import")
 UNITS_TO_T = {"t": 1.0, "kg": 0.001}
+KEYS = ["commodity", "flow", "partner", "unit"]
 
 
 def read_tidy(path: Path) -> pl.DataFrame:
-    schema = {c: pl.String for c in ("period", "commodity", "flow", "partner", "unit")}
-    columns = read_header(path)
-    has_url = "source_url" in columns
+    schema: dict[str, pl.DataType] = {c: pl.String for c in ("period", *KEYS)}
+    has_url = "source_url" in read_header(path)
     if has_url:
         schema["source_url"] = pl.String
-    lazy = scan(path, {**schema, "value": pl.Float64}).select([*schema, "value"])
-    try:
-        frame = collect_checked(path, lazy, ("value",))
-    except pl.exceptions.ComputeError as exc:
-        if "utf-8" in str(exc).lower():
-            check_utf8(path, path.read_bytes())
-        raise
+    frame = read_columns(path, {**schema, "value": pl.Float64})
     if frame.height == 0:
-        raise EmptyFileError(path, 2, None, "a header and no data rows", "at least one data row")
-    frame = frame.with_row_index("line", offset=2).with_columns(pl.col("line").cast(pl.Int64))
+        report(EmptyFileError(path, 2, None, "a header and no data rows", "at least one data row"))
+        raise StopReading
+    frame = strip_keys(frame, KEYS)
     check_members(frame, path, "unit", UNITS_TO_T)
     check_members(frame, path, "flow", TIDY_FLOWS)
     for column in ("commodity", "partner"):
-        hit = first_bad(frame, pl.col(column).is_null(), column)
-        if hit:
-            raise BadValueError(path, hit[0], column, None, f"a {column} name")
+        check_present(frame, path, column, f"a {column} name")
     check_quantity(frame, path, "value", "quantity")
     return frame.with_columns(
-        period=parse_period(frame, path, "period", PERIOD_RE, "YYYY-MM"),
+        period=parse_period(frame, path, "period"),
         value_t=pl.col("value")
-        * pl.col("unit").replace_strict(UNITS_TO_T, return_dtype=pl.Float64),
+        * pl.col("unit").replace_strict(UNITS_TO_T, default=None, return_dtype=pl.Float64),
         half_unit_t=pl.lit(0.0),
         measure=pl.lit("month"),
         column=pl.lit("value"),

@@ -1,0 +1,297 @@
+"""The layout of a CSV file, checked before any parser sees it.
+
+One pass over the bytes, in blocks (NumPy, no Python loop per row), finds what a CSV parser
+would either choke on with an error naming no line, or read silently wrong:
+
+- control bytes (NUL and the like): a binary file (:class:`~reanalysis.errors.NotTextError`);
+- bytes that are not UTF-8 (:class:`~reanalysis.errors.EncodingError`), unless the format
+  allows ISO-8859-1, in which case the file is read as that;
+- a quote that never closes, or one inside an unquoted field
+  (:class:`~reanalysis.errors.UnbalancedQuoteError`);
+- a row with more or fewer fields than the header (:class:`~reanalysis.errors.RaggedRowError`;
+  a parser would fill a short row with blanks);
+- a column name given twice (:class:`~reanalysis.errors.DuplicateColumnError`).
+
+Quotes follow RFC 4180: a quoted field starts and ends with a quote, a quote inside it is
+doubled, and it may hold commas and line breaks. Lines are the lines an editor shows: a field
+with a line break makes the rows after it start further down, and :class:`Layout` maps each
+data record to its line. Empty lines are not rows; every problem is reported through
+:func:`reanalysis.errors.report`, so ``python -m reanalysis check`` lists them all.
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+>>> _ = p.write_bytes(b'a,b\\n"x\\ny",2\\n\\n3,4\\n')
+>>> layout = read_layout(p)
+>>> layout.header, layout.records, layout.empty.tolist(), layout.line_numbers().tolist()
+(['a', 'b'], 3, [1], [2, 4, 5])
+>>> p.unlink()
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from reanalysis.errors import (
+    DuplicateColumnError,
+    EmptyFileError,
+    EncodingError,
+    NotTextError,
+    RaggedRowError,
+    StopReading,
+    UnbalancedQuoteError,
+    report,
+)
+
+BLOCK = 1 << 24
+QUOTE, COMMA, NEWLINE, CR, TAB = 34, 44, 10, 13, 9
+BOM = b"\xef\xbb\xbf"
+FIELD_START = np.array([COMMA, NEWLINE, QUOTE], dtype=np.uint8)  # may precede an opening quote
+FIELD_END = np.array([COMMA, NEWLINE, CR, QUOTE], dtype=np.uint8)  # may follow a closing quote
+QUOTING = 'a quote only around a whole field ("a, b"), doubled inside it ("say ""hi""")'
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What :func:`read_layout` found: the ``header`` names, the ``encoding`` to read with
+    (``utf8`` or ``latin1``), the number of data ``records`` (empty lines included, as a
+    parser counts them), the indexes of the ``empty`` ones and, where a quoted field holds a
+    line break, each record's line (``None`` otherwise: record ``i`` is on line ``i + 2``)."""
+
+    header: list[str]
+    encoding: str
+    records: int
+    empty: np.ndarray
+    lines: np.ndarray | None
+
+    def line_numbers(self) -> np.ndarray:
+        """The line of each data record."""
+        if self.lines is not None:
+            return self.lines
+        return np.arange(2, self.records + 2, dtype=np.int64)
+
+
+def read_layout(path: Path, *, latin1: bool = False) -> Layout:
+    """Check ``path``'s bytes and rows (see the module docstring); ``latin1`` allows a file
+    that is not UTF-8 to be read as ISO-8859-1."""
+    scan = _Scan(path)
+    with path.open("rb") as fh:
+        while block := fh.read(BLOCK):
+            scan.feed(block)
+    return scan.finish(latin1=latin1)
+
+
+class _Scan:
+    """State carried from block to block."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0  # bytes before the current block
+        self.quotes = 0  # quotes before the current block
+        self.newlines = 0  # line breaks (quoted or not) before the current block
+        self.prev = NEWLINE  # the byte before the current block
+        self.ends: list[np.ndarray] = []  # record ends (unquoted line breaks), per block
+        self.fields: list[np.ndarray] = []  # fields per record, per block
+        self.pending = 0  # unquoted commas after the last record end
+        self.quoted_breaks: list[np.ndarray] = []  # line breaks inside quoted fields
+        self.open_at = -1  # the last opening quote
+        self.close_at_end = False  # the block ended on a closing quote
+        self.carry = b""  # the start of a UTF-8 character cut by the block's end
+        self.not_utf8: tuple[int, bytes] | None = None
+        self.head = b""  # the first bytes, for the header
+
+    def line_at(self, position: int, block: np.ndarray) -> int:
+        """The line of byte ``position`` (in this block or before it)."""
+        local = position - self.offset
+        return self.newlines + int(np.count_nonzero(block[: max(local, 0)] == NEWLINE)) + 1
+
+    def feed(self, raw: bytes) -> None:
+        block = np.frombuffer(raw, dtype=np.uint8)
+        if len(self.head) < 1 << 16:
+            self.head += raw[: (1 << 16) - len(self.head)]
+        breaks = np.flatnonzero(block == NEWLINE)
+        self._text(raw, block, len(breaks))
+        commas = np.flatnonzero(block == COMMA)
+        n_quotes = raw.count(b'"')
+        if n_quotes or self.quotes % 2:
+            quotes = np.flatnonzero(block == QUOTE)
+            self._quotes(block, quotes)
+            # a byte is inside quotes when an odd number of quotes precede it
+            inside_breaks = (np.searchsorted(quotes, breaks) + self.quotes) % 2 == 1
+            if inside_breaks.any():
+                self.quoted_breaks.append(breaks[inside_breaks] + self.offset)
+            ends = breaks[~inside_breaks]
+            commas = commas[(np.searchsorted(quotes, commas) + self.quotes) % 2 == 0]
+        else:
+            ends = breaks
+        before = np.searchsorted(commas, ends)  # commas before each record end in this block
+        per_record = np.diff(before, prepend=0)
+        if len(ends):
+            per_record[0] += self.pending
+            self.pending = len(commas) - int(before[-1])
+        else:
+            self.pending += len(commas)
+        self.ends.append(ends + self.offset)
+        self.fields.append(per_record + 1)
+        self.quotes += n_quotes
+        self.newlines += len(breaks)
+        self.offset += len(block)
+        self.prev = int(block[-1])
+
+    def _text(self, raw: bytes, block: np.ndarray, n_breaks: int) -> None:
+        """Control bytes refuse the file; the first byte that is not UTF-8 is remembered."""
+        low = np.count_nonzero(block < 32)
+        if low != n_breaks and low != n_breaks + raw.count(b"\r") + raw.count(b"\t"):
+            at = int(np.flatnonzero((block < 32) & (block != NEWLINE) & (block != CR)
+                                    & (block != TAB))[0])  # fmt: skip
+            report(NotTextError(self.path, self.line_at(self.offset + at, block), None,
+                                raw[at : at + 8], "text (a control byte: a binary file?)"))  # fmt: skip
+            raise StopReading
+        if self.not_utf8 is not None or (not self.carry and raw.isascii()):
+            return
+        data = self.carry + raw
+        try:
+            data.decode("utf-8")
+            self.carry = b""
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and len(data) - exc.start < 4:
+                self.carry = data[exc.start :]
+            else:
+                start = self.offset - len(self.carry) + exc.start
+                self.not_utf8 = (start, data[exc.start : exc.start + 4])
+
+    def _quotes(self, block: np.ndarray, quotes: np.ndarray) -> None:
+        if self.close_at_end and block[0] not in FIELD_END:
+            self._bad_quote(self.offset - 1, block)
+        self.close_at_end = False
+        if not len(quotes):
+            return
+        opening = (np.arange(len(quotes)) + self.quotes) % 2 == 0
+        prev = np.where(quotes > 0, block[np.maximum(quotes - 1, 0)], self.prev)
+        bom_start = (quotes == 3) & (self.offset == 0) & self.head.startswith(BOM)
+        bad_open = opening & ~np.isin(prev, FIELD_START) & ~bom_start
+        closing = ~opening
+        at_end = quotes == len(block) - 1
+        nxt = block[np.minimum(quotes + 1, len(block) - 1)]
+        bad_close = closing & ~at_end & ~np.isin(nxt, FIELD_END)
+        bad = np.flatnonzero(bad_open | bad_close)
+        if len(bad):
+            self._bad_quote(self.offset + int(quotes[bad[0]]), block)
+        self.close_at_end = bool(closing[-1] and at_end[-1])
+        if opening.any():
+            self.open_at = self.offset + int(quotes[np.flatnonzero(opening)[-1]])
+
+    def _bad_quote(self, position: int, block: np.ndarray) -> None:
+        local = position - self.offset
+        found = bytes(block[max(local - 10, 0) : local + 10]) if local >= 0 else b'"'
+        report(UnbalancedQuoteError(self.path, self.line_at(position, block), None,
+                                    found, QUOTING))  # fmt: skip
+        raise StopReading
+
+    def finish(self, *, latin1: bool) -> Layout:
+        if self.offset == 0 or (self.offset <= len(self.head) and not self.head.strip()):
+            report(EmptyFileError(self.path, 1, None, "an empty file",
+                                  "a header line and data rows"))  # fmt: skip
+            raise StopReading
+        if self.quotes % 2:
+            line = 1 + _count_breaks_before(self.path, self.open_at)
+            report(UnbalancedQuoteError(self.path, line, None, "a quote that never closes",
+                                        QUOTING))  # fmt: skip
+            raise StopReading
+        if self.prev != NEWLINE:  # a last line without a line break
+            self.ends.append(np.array([self.offset], dtype=np.int64))
+            self.fields.append(np.array([self.pending + 1]))
+        encoding = "utf8"
+        if self.not_utf8 is None and self.carry:
+            self.not_utf8 = (self.offset - len(self.carry), self.carry)
+        if self.not_utf8 is not None:
+            if not latin1:
+                self._encoding_error()
+            encoding = "latin1"
+        ends = np.concatenate(self.ends)
+        fields = np.concatenate(self.fields)
+        header = self._header(int(ends[0]) if len(ends) else self.offset, encoding)
+        starts = np.concatenate([[0], ends[:-1] + 1])
+        length = ends - starts
+        empty = (length == 0) | ((length == 1) & self._cr_at(starts, length))
+        lines = None
+        if self.quoted_breaks:
+            inside = np.concatenate(self.quoted_breaks)
+            lines = (np.arange(len(ends)) + 1 + np.searchsorted(inside, starts))[1:]
+        data_fields, data_empty = fields[1:], empty[1:]
+        ragged = np.flatnonzero((data_fields != len(header)) & ~data_empty)
+        record_lines = lines if lines is not None else np.arange(2, len(ends) + 1)
+        for record in ragged:
+            n = int(data_fields[record])
+            report(RaggedRowError(self.path, int(record_lines[record]),
+                                  header[n] if n < len(header) else None, f"{n} fields",
+                                  f"{len(header)} fields, as in the header"))  # fmt: skip
+        return Layout(header, encoding, len(ends) - 1, np.flatnonzero(data_empty), lines)
+
+    def _cr_at(self, starts: np.ndarray, length: np.ndarray) -> np.ndarray:
+        """For one-byte records, is that byte a carriage return? (read back from the file)"""
+        out = np.zeros(len(starts), dtype=bool)
+        ones = np.flatnonzero(length == 1)
+        if len(ones):
+            with self.path.open("rb") as fh:
+                for i in ones:
+                    fh.seek(int(starts[i]))
+                    out[i] = fh.read(1) == b"\r"
+        return out
+
+    def _header(self, end: int, encoding: str) -> list[str]:
+        raw = self.head[:end] if end <= len(self.head) else _read_head(self.path, end)
+        text = raw.decode("utf-8" if encoding == "utf8" else "iso-8859-1").lstrip("\ufeff")
+        header = next(csv.reader(io.StringIO(text.rstrip("\r"), newline="")), [])
+        seen: set[str] = set()
+        for name in header:
+            if name in seen:
+                report(DuplicateColumnError(self.path, 1, name, ",".join(header)[:200],
+                                            "each column name once"))  # fmt: skip
+            seen.add(name)
+        return header
+
+    def _encoding_error(self) -> None:
+        position, found = self.not_utf8
+        with self.path.open("rb") as fh:
+            raw = fh.read(position + 4)
+        line_start = raw.rfind(b"\n", 0, position) + 1
+        prefix = raw[line_start:position].decode("utf-8", errors="replace")
+        field = len(next(csv.reader([prefix]), [""])) - 1
+        header = self._header(self.ends[0][0] if len(self.ends[0]) else self.offset, "latin1")
+        report(EncodingError(self.path, raw.count(b"\n", 0, position) + 1,
+                             header[field] if field < len(header) else None,
+                             found, "UTF-8 text"))  # fmt: skip
+        raise StopReading
+
+
+def _read_head(path: Path, end: int) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(end)
+
+
+def _count_breaks_before(path: Path, position: int) -> int:
+    with path.open("rb") as fh:
+        return fh.read(max(position, 0)).count(b"\n")
+
+
+def read_header_line(path: Path) -> list[str]:
+    """The names in the first row of a CSV file, read without scanning the whole file; a first
+    row that is not text is checked by :func:`read_layout` for a precise error."""
+    head = _read_head(path, 1 << 16)
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    if not text.strip():
+        report(EmptyFileError(path, 1, None, "an empty file", "a header line and data rows"))
+        raise StopReading
+    first = head.split(b"\n", 1)[0]
+    try:
+        codes = np.frombuffer(first, dtype=np.uint8)
+        if ((codes < 32) & (codes != CR) & (codes != TAB)).any():
+            raise csv.Error("control bytes")
+        return next(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        read_layout(path, latin1=True)  # reports what is wrong
+        report(NotTextError(path, 1, None, first[:40], "a header line of column names"))
+        raise StopReading from None
