@@ -8,7 +8,7 @@ import pytest
 import reanalysis as ra
 
 PUBLIC = ("load_customs", "load_licence_events", "select_series", "growth", "rolling",
-          "check_reported", "front_loading", "event_study", "source_conflicts")  # fmt: skip
+          "check_reported", "front_loading", "event_study", "source_conflicts", "fetch_comtrade")  # fmt: skip
 
 
 @pytest.mark.parametrize("name", PUBLIC)

@@ -107,12 +107,13 @@ def test_the_growth_bars_are_side_by_side_on_screen(page, shipped):
     """June 2025: month on month and year on year are two bars next to each other."""
     rects = page.evaluate("""(() => {
       const out = [];
-      (function walk(node) {
+      const walk = (node => {
         if (!node) return;
         if (node.mark && node.mark.marktype === 'rect' && node.datum && node.datum.month === 'June 2025')
           { const r = node._svg.getBoundingClientRect(); out.push([node.datum.change, node.datum.pct, r.left, r.right]); }
         (node.items || []).forEach(walk);
-      })(reanalysisViews[1].scenegraph().root);
+      });
+      reanalysisViews.forEach(view => walk(view.scenegraph().root));
       return out; })()""")
     (mom, mom_pct, mom_left, mom_right), (yoy, yoy_pct, yoy_left, yoy_right) = sorted(rects)
     assert (mom, yoy) == ("month on month", "year on year")

@@ -42,6 +42,8 @@ def canonical(rows: list[tuple], **series) -> pl.DataFrame:
         ytd_t=pl.col("value_t").cum_sum().over(pl.col("period").dt.year()),
         ytd_half_unit_t=pl.lit(0.0),
     )
+    unset = [c for c in CANONICAL_SCHEMA.names() if c not in frame.columns]
+    frame = frame.with_columns(pl.lit(None).alias(c) for c in unset)
     return frame.select(CANONICAL_SCHEMA.names()).cast(dict(CANONICAL_SCHEMA))
 
 

@@ -13,7 +13,7 @@ FILES = raw_files()
 
 def test_the_shipped_files_are_there():
     assert {f.name for f in FILES} == {"gacc_rare_earth_exports.csv", "magnet_exports.csv",
-                                       "licence_events.csv"}  # fmt: skip
+                                       "licence_events.csv", "hs_codes.csv"}  # fmt: skip
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

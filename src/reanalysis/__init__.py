@@ -15,6 +15,7 @@ Layers, lowest first: ``formats``/``readers`` (files -> statements) -> ``reconci
 
 from reanalysis.errors import InputError
 from reanalysis.events import load_licence_events
+from reanalysis.fetch import fetch_comtrade
 from reanalysis.frontloading import event_study, front_loading
 from reanalysis.growth import check_reported, growth, rolling
 from reanalysis.loaders import load_customs, load_statements, source_conflicts
@@ -24,6 +25,7 @@ __all__ = [
     "InputError",
     "check_reported",
     "event_study",
+    "fetch_comtrade",
     "front_loading",
     "growth",
     "load_customs",

@@ -568,3 +568,46 @@ def event_study_chart(
     return alt.layer(
         base.mark_line(point=alt.OverlayMarkDef(filled=True, opacity=1)), zero
     ).properties(title=title, width=640, height=260)
+
+
+UNIT_VALUE_PANELS = {"value_t": "tonnes", "value_usd": "US dollars", "usd_per_t": "US dollars per tonne"}  # fmt: skip
+
+
+def value_volume_chart(frame: pl.DataFrame, *, title: str) -> alt.Chart:
+    """Volume, value and unit value of one series, one panel each on a shared time axis, from
+    a :func:`reanalysis.growth.growth` frame of a file with trade values (``value_usd``,
+    ``usd_per_t``). Lines break at missing months; a unit value withheld because the weight
+    was estimated is a gap. Without trade values, a one-line chart says so.
+    """
+    if "usd_per_t" not in frame.columns:
+        return (
+            alt.Chart(pl.DataFrame({"text": ["No trade values in this data: volume only "
+                                             "(unit values need a file with values, "
+                                             "such as a UN Comtrade+ export)."]}))
+            .mark_text(align="left", x=0, fontSize=13)
+            .encode(text="text:N")
+            .properties(title=title, width=640, height=30)
+        )  # fmt: skip
+    long = (
+        frame.filter(pl.col("months") == 1)
+        .unpivot(index=["period"], on=list(UNIT_VALUE_PANELS), variable_name="measure")
+        .filter(pl.col("value").is_not_null())
+        .with_columns(pl.col("measure").replace_strict(UNIT_VALUE_PANELS))
+    )
+    panels = list(UNIT_VALUE_PANELS.values())
+    return (
+        alt.Chart(month_runs(long, by=["measure"]))
+        .mark_line(point=True)
+        .encode(
+            alt.X("period:T", title="month"),
+            alt.Y("value:Q", title=None, scale=alt.Scale(zero=True)),
+            detail="run:N",
+            tooltip=[alt.Tooltip("period:T", title="month", format=MONTH),
+                     alt.Tooltip("measure:N"), alt.Tooltip("value:Q", format=",.1f")],
+        )
+        .properties(width=640, height=140)
+        .facet(row=alt.Row("measure:N", title=None, sort=panels,
+                           header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=0)))
+        .resolve_scale(y="independent")
+        .properties(title=title)
+    )  # fmt: skip

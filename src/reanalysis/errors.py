@@ -113,3 +113,7 @@ def collecting(limit: int = 100) -> Iterator[list[InputError]]:
     finally:
         _PROBLEMS.reset(tokens[0])
         _LIMIT.reset(tokens[1])
+
+
+class MissingTotalError(InputError):
+    """A Comtrade+ key given only in parts (by mode of transport, customs procedure, ...)."""

@@ -37,9 +37,24 @@ DERIVED = "derived input"
 CONFLICTED = "conflicted input"
 NOT_STATED = "cumulative not stated"
 NO_CUMULATIVE = "no cumulative this month"
+ESTIMATED = "estimated weight"
+NOT_ON_ESTIMATES = "not computed on an estimated weight"
+
+
+def _caveat(derived: bool, conflicted: bool, estimated: bool, derived_text: str = DERIVED) -> str:
+    """The note on a figure computed from flagged inputs, e.g. ``derived input; estimated
+    weight`` (empty when nothing is flagged)."""
+    flagged = ((derived, derived_text), (conflicted, CONFLICTED), (estimated, ESTIMATED))
+    return "; ".join(text for on, text in flagged if on)
+
+
+_FLAGGED = [(d, c, e) for e in (False, True) for c in (False, True) for d in (False, True)][1:]
 NOTES = (
     NO_VALUE, COMBINED, BASE_COMBINED, NO_CUMULATIVE, BASE_MISSING, ZERO_BASE, DERIVED,
     CONFLICTED, f"{DERIVED}; {CONFLICTED}", NOT_STATED, f"{NOT_STATED}; {CONFLICTED}",
+    *dict.fromkeys(_caveat(*f, derived_text=t) for t in (DERIVED, NOT_STATED) for f in _FLAGGED
+                   if f[2]),
+    NOT_ON_ESTIMATES,
 )  # fmt: skip
 Note = pl.Enum(NOTES)
 _NOTE_LOOKUP = pl.Series([*NOTES, None], dtype=Note)  # note codes to notes, by gathering
@@ -69,11 +84,13 @@ def _flags(derived: pl.Expr, conflicted: pl.Expr, derived_text: str = DERIVED) -
     )
 
 
-DERIVED_BIT, CONFLICT_BIT, COMBINED_BIT, COVERED_BIT, SINGLE_BIT = 1, 2, 4, 8, 16
+DERIVED_BIT, CONFLICT_BIT, COMBINED_BIT, COVERED_BIT, SINGLE_BIT, ESTIMATED_BIT = 1, 2, 4, 8, 16, 32
 
 
-def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.DataFrame]:
-    """For ``mom``, ``yoy`` and ``ytd_yoy``: per row of ``frame`` (same order), the percentage
+def comparisons(
+    frame: pl.DataFrame, *, detail: bool = False, kinds: tuple[str, ...] = ("mom", "yoy", "ytd_yoy")
+) -> dict[str, pl.DataFrame]:
+    """For each of ``kinds`` (``mom``, ``yoy``, ``ytd_yoy``): per row of ``frame`` (same order), the percentage
     (``pct``) and the ``note``; with ``detail``, also the row number, the current and base
     values and their rounding half-units (``_row``, ``cur``, ``cur_hu``, ``base``, ``base_hu``).
 
@@ -96,6 +113,8 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
     value, combined = arr("value_t"), (frame["months"] == 2).to_numpy()
     any_combined = bool(combined.any())
     flags = bits("is_derived", DERIVED_BIT) | bits("has_conflict", CONFLICT_BIT)
+    if "weight_estimated" in frame.columns:
+        flags |= bits("weight_estimated", ESTIMATED_BIT)
     flags |= np.where(combined, np.uint8(COMBINED_BIT), np.uint8(SINGLE_BIT))
     flag_cells = grid.scatter(flags, fill=0)
     flag_cells[grid.pos[combined] - 1] |= COVERED_BIT  # January inside January-February
@@ -103,6 +122,7 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
     half = arr("value_half_unit_t") if detail else None  # half-units only with ``detail``
     half_cells = grid.scatter(half) if detail else None
     derived, conflict = has(flags, DERIVED_BIT), has(flags, CONFLICT_BIT)
+    estimated = has(flags, ESTIMATED_BIT)
     no_value = np.isnan(value)
 
     def lag_half(k: int) -> np.ndarray | None:
@@ -113,6 +133,7 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
         return _assemble(
             value, half, grid.lag(value_cells, 1), lag_half(1),
             derived | has(f1, DERIVED_BIT), conflict | has(f1, CONFLICT_BIT),
+            estimated | has(f1, ESTIMATED_BIT),
             reasons=[(no_value, NO_VALUE), (combined, COMBINED), (has(f1, COMBINED_BIT), BASE_COMBINED)],
             detail=detail,
         )  # fmt: skip
@@ -124,6 +145,7 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
         base[~same] = np.nan
         base_hu = np.where(same, lag_half(12), np.nan) if detail else None
         base_derived, base_conflict = has(f12, DERIVED_BIT), has(f12, CONFLICT_BIT)
+        base_estimated = has(f12, ESTIMATED_BIT)
         if any_combined:  # a combined year against single January and February
             f13 = grid.lag(flag_cells, 13)
             pair = combined & has(f12, SINGLE_BIT) & has(f13, SINGLE_BIT)
@@ -132,9 +154,11 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
                 base_hu = np.where(pair, lag_half(12) + lag_half(13), base_hu)
             base_derived |= pair & has(f13, DERIVED_BIT)
             base_conflict |= pair & has(f13, CONFLICT_BIT)
+            base_estimated |= pair & has(f13, ESTIMATED_BIT)
         in_combined = ~combined & has(f12, COMBINED_BIT | COVERED_BIT)
         return _assemble(
             value, half, base, base_hu, derived | base_derived, conflict | base_conflict,
+            estimated | base_estimated,
             reasons=[(no_value, NO_VALUE), (in_combined, BASE_COMBINED)],
             detail=detail,
         )  # fmt: skip
@@ -144,11 +168,14 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
         ytd_flags = bits("ytd_is_derived", DERIVED_BIT) | (flags & CONFLICT_BIT)
         y12 = grid.lag(grid.scatter(ytd_flags, fill=0), 12)
         ytd_hu = arr("ytd_half_unit_t") if detail else None
+        # a cumulative leans on an estimate if any month of its year to date has one
+        est_ytd = grid.year_to_date(grid.scatter(estimated.astype(np.float64), fill=0.0)) > 0
         return _assemble(
             ytd, ytd_hu, grid.lag(grid.scatter(ytd), 12),
             grid.lag(grid.scatter(ytd_hu), 12) if detail else None,
             has(ytd_flags, DERIVED_BIT) | has(y12, DERIVED_BIT),
             conflict | has(y12, CONFLICT_BIT),
+            est_ytd[grid.pos] | grid.lag(est_ytd, 12),
             reasons=[(np.isnan(ytd), NO_CUMULATIVE)],
             derived_text=NOT_STATED,
             detail=detail,
@@ -156,8 +183,8 @@ def comparisons(frame: pl.DataFrame, *, detail: bool = False) -> dict[str, pl.Da
 
     threads = min(3, os.cpu_count() or 1)  # no more than cores: each holds its temporaries
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        running = {name: pool.submit(job) for name, job in (("mom", mom), ("yoy", yoy),
-                                                            ("ytd_yoy", ytd_yoy))}  # fmt: skip
+        jobs = {"mom": mom, "yoy": yoy, "ytd_yoy": ytd_yoy}
+        running = {name: pool.submit(jobs[name]) for name in kinds}
     return {name: job.result() for name, job in running.items()}
 
 
@@ -168,6 +195,7 @@ def _assemble(
     base_hu: np.ndarray | None,
     derived: np.ndarray,
     conflicted: np.ndarray,
+    estimated: np.ndarray,
     *,
     reasons: list[tuple[np.ndarray, str]],
     derived_text: str = DERIVED,
@@ -175,10 +203,11 @@ def _assemble(
 ) -> pl.DataFrame:
     """Percentages and notes: the first reason that applies, else missing or zero base, else
     the caveats on the inputs (computed as note codes, returned as the ``Note`` enum)."""
-    code = np.full(len(cur), len(NOTES), dtype=np.uint32)  # len(NOTES): no note
-    code[conflicted] = NOTES.index(CONFLICTED)
-    code[derived] = NOTES.index(derived_text)
-    code[derived & conflicted] = NOTES.index(f"{derived_text}; {CONFLICTED}")
+    # the caveats as a 3-bit number (derived, conflicted, estimated), then their note's code
+    caveats = derived.astype(np.uint8) | conflicted.astype(np.uint8) << 1
+    caveats |= estimated.astype(np.uint8) << 2
+    codes = [len(NOTES)] + [NOTES.index(_caveat(*f, derived_text=derived_text)) for f in _FLAGGED]
+    code = np.array(codes, dtype=np.uint32)[caveats]  # len(NOTES): no note
     zero, missing = base == 0, np.isnan(base)
     code[zero] = NOTES.index(ZERO_BASE)
     code[missing] = NOTES.index(BASE_MISSING)
@@ -211,6 +240,17 @@ def growth(frame: pl.DataFrame) -> pl.DataFrame:
     whole series (by an earlier ``growth``, or by :func:`reanalysis.select_series` with a
     window), and recomputing them on fewer rows would lose base months.
 
+    A figure whose month or base month has an estimated weight (``weight_estimated``) says
+    ``estimated weight`` in its note (a year-to-date one, if any month of either cumulative
+    has one).
+
+    Where the frame has trade values (``value_usd``, from Comtrade+ files), also the unit
+    value ``usd_per_t`` (US dollars per tonne) with ``usd_per_t_mom_pct``/``_note`` and
+    ``usd_per_t_yoy_pct``/``_note``, on the same calendar rules. A unit value is not computed
+    on an estimated weight (UN Comtrade estimates weights from values, so it would measure the
+    estimate): there it is null, and so is a comparison with it, noted
+    ``not computed on an estimated weight``.
+
     >>> import datetime as dt
     >>> from reanalysis import load_customs
     >>> g = growth(load_customs().filter(pl.col("commodity") == "rare earths"))
@@ -221,12 +261,55 @@ def growth(frame: pl.DataFrame) -> pl.DataFrame:
     if set(GROWTH_COLUMNS) <= set(frame.columns):
         return frame
     parts = comparisons(frame)
-    return frame.with_columns(
+    out = frame.with_columns(
         **{
             f"{name}_{col}": parts[name][src]
             for name in ("mom", "yoy", "ytd_yoy")
             for col, src in (("pct", "pct"), ("note", "note"))
         }
+    )
+    if "value_usd" not in frame.columns or frame["value_usd"].is_null().all():
+        return out
+    return out.with_columns(**unit_values(frame))
+
+
+def unit_values(frame: pl.DataFrame) -> dict[str, pl.Series]:
+    """``usd_per_t`` and its month-on-month and year-on-year (see :func:`growth`), as columns
+    in the order of ``frame``'s rows."""
+    flagged = "weight_estimated" in frame.columns
+    estimated = pl.col("weight_estimated").fill_null(False) if flagged else pl.lit(False)
+    ratio = pl.when(pl.col("value_t") > 0).then(pl.col("value_usd") / pl.col("value_t"))
+    priced = frame.with_columns(value_t=ratio)
+    parts = comparisons(priced, kinds=("mom", "yoy"))
+    columns = {"usd_per_t": priced.select(pl.when(~estimated).then("value_t")).to_series()}
+    for name, part in parts.items():
+        leans = pl.col("note").cast(pl.String).str.contains(ESTIMATED).fill_null(False)
+        part = part.select(
+            pct=pl.when(~leans).then("pct"),
+            note=pl.when(leans).then(pl.lit(NOT_ON_ESTIMATES, Note)).otherwise("note"),
+        )
+        columns[f"usd_per_t_{name}_pct"] = part["pct"]
+        columns[f"usd_per_t_{name}_note"] = part["note"]
+    return columns
+
+
+def weight_caveats(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per series of a canonical frame, what its tonnages lean on: ``months`` (observations),
+    ``estimated_months`` (weight estimated by the source, ``weight_estimated``) and
+    ``months_without_tonnage`` (kept with ``value_t`` null and a ``missing_reason``).
+
+    >>> from reanalysis import load_customs
+    >>> weight_caveats(load_customs()).select(pl.col("estimated_months").sum()).item()
+    0
+    """
+    flagged = "weight_estimated" in frame.columns
+    estimated = (
+        pl.col("weight_estimated").fill_null(False) if flagged else pl.repeat(False, pl.len())
+    )
+    return frame.group_by(S, maintain_order=True).agg(
+        months=pl.len().cast(pl.Int64),
+        estimated_months=estimated.sum().cast(pl.Int64),
+        months_without_tonnage=pl.col("value_t").is_null().sum().cast(pl.Int64),
     )
 
 

@@ -20,3 +20,4 @@ CUSTOMS_FILES = (
     RARE_EARTHS / "magnet_exports.csv",
 )
 EVENTS_FILE = RARE_EARTHS / "licence_events.csv"
+HS_CODES_FILE = RAW / "reference" / "hs_codes.csv"

@@ -14,7 +14,8 @@ Three formats, detected from the header (or given as ``format=``), each in its o
     UTF-8 or ISO-8859-1.
 
 The statements frame is described in :mod:`reanalysis.formats.common` (``STATEMENT_SCHEMA``).
-This module is the dispatcher only.
+This module is the dispatcher only: it also gives every partner its canonical name
+(:func:`reanalysis.names.canonical_partners`), whatever the format.
 """
 
 from collections.abc import Callable
@@ -43,6 +44,7 @@ from reanalysis.formats.statements import (
     read_statement_file,
 )
 from reanalysis.formats.tidy import TIDY_REQUIRED, read_tidy
+from reanalysis.names import canonical_partners
 
 __all__ = [
     "COMTRADE_COLUMNS",
@@ -77,7 +79,7 @@ def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
     if fmt not in readers:
         raise UnknownFormatError(path, None, None, fmt, f"one of {sorted(readers)}")
     try:
-        return readers[fmt](path)[STATEMENT_SCHEMA.names()].cast(dict(STATEMENT_SCHEMA))
+        frame = readers[fmt](path)
     except (InputError, StopReading, OSError):
         raise
     except Exception as exc:  # a parser's own error never reaches the user untyped
@@ -85,6 +87,9 @@ def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
         raise CorruptFileError(
             path, None, None, f"{type(exc).__name__}: {first}", f"a {fmt} file this reader can read"
         ) from None
+    unflagged = {"weight_estimated": pl.lit(False), "weight_source": pl.lit(None, pl.String)}
+    frame = frame.with_columns(**{c: e for c, e in unflagged.items() if c not in frame.columns})
+    return canonical_partners(frame[STATEMENT_SCHEMA.names()].cast(dict(STATEMENT_SCHEMA)))
 
 
 def detect_format(path: Path) -> str:

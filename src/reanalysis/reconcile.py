@@ -30,7 +30,10 @@ tonnage (a percentage only) state no value for the month and make no canonical r
 ``missing_reason`` is null on every row they give.
 
 The canonical frame's series columns (``reporter``, ``commodity``, ``flow``, ``partner``) are
-categorical, like the statements'.
+categorical, like the statements'. Each row also carries ``weight_estimated`` and
+``weight_source`` (from the source's flags and columns; false and null for the curated
+statements) and the names of its codes: ``commodity_name`` and ``partner_iso3``
+(:mod:`reanalysis.names`).
 """
 
 import itertools
@@ -40,6 +43,7 @@ import polars as pl
 
 from reanalysis.errors import DuplicateRowError
 from reanalysis.monthgrid import MonthGrid, month_number
+from reanalysis.names import add_names
 from reanalysis.readers import stated_at
 
 SERIES = ("reporter", "commodity", "flow", "partner")
@@ -67,6 +71,10 @@ CANONICAL_SCHEMA = pl.Schema(
         "has_conflict": pl.Boolean,
         "value_usd": pl.Float64,
         "missing_reason": pl.String,
+        "weight_estimated": pl.Boolean,
+        "weight_source": pl.Categorical(),
+        "commodity_name": pl.Categorical(),
+        "partner_iso3": pl.Categorical(),
     }
 )
 
@@ -412,8 +420,10 @@ def _close(chosen: pl.DataFrame) -> pl.DataFrame:
         | pl.col("ytd_has_conflict").fill_null(False),
         value_usd=pl.col("month_value_usd"),
         missing_reason=pl.lit(None, pl.String),
+        weight_estimated=pl.lit(False),
+        weight_source=pl.lit(None, pl.String),
     )  # fmt: skip
-    return out.cast(dict(CANONICAL_SCHEMA)).sort(*SERIES, "period", nulls_last=True)
+    return _named(out.sort(*SERIES, "period", nulls_last=True))
 
 
 def _records(usable: pl.DataFrame) -> pl.DataFrame:
@@ -433,9 +443,8 @@ def _records(usable: pl.DataFrame) -> pl.DataFrame:
         usable = usable.filter(~pl.Series(duplicate))
         grid, order = MonthGrid.build_sorted(usable, list(SERIES), "_m")
     # only what the canonical frame takes, put series by series, months in order
-    usable = usable.select(
-        *SERIES, "period", "value_t", "half_unit_t", "source_url", "value_usd", "missing_reason"
-    )
+    usable = usable.select(*SERIES, "period", "value_t", "half_unit_t", "source_url",
+                           "value_usd", "missing_reason", "weight_estimated", "weight_source")  # fmt: skip
     if order is not None:
         usable = usable[order]
     ytd = grid.year_to_date(grid.scatter(usable["value_t"].to_numpy()))[grid.pos]
@@ -448,5 +457,11 @@ def _records(usable: pl.DataFrame) -> pl.DataFrame:
         is_derived=pl.lit(False), ytd_is_derived=pl.Series(~np.isnan(ytd)),
         n_sources=pl.lit(1, pl.Int32), source_url="source_url", has_conflict=pl.lit(False),
         value_usd="value_usd", missing_reason="missing_reason",
+        weight_estimated="weight_estimated", weight_source="weight_source",
     )  # fmt: skip
-    return out.select(CANONICAL_SCHEMA.names()).cast(dict(CANONICAL_SCHEMA))
+    return _named(out)
+
+
+def _named(canonical: pl.DataFrame) -> pl.DataFrame:
+    """The canonical frame with its names (:func:`reanalysis.names.add_names`), in schema."""
+    return add_names(canonical).select(CANONICAL_SCHEMA.names()).cast(dict(CANONICAL_SCHEMA))

@@ -155,3 +155,29 @@ def front_loading_headline(summary: pl.DataFrame, measure: str) -> str:
     else:
         parts.append("post window not estimated")
     return f"{measure}: {'; '.join(parts)} ({ran.height} of {summary.height} baselines ran)"
+
+
+def weights_headline(frame: pl.DataFrame) -> str:
+    """How many months of each series rest on a weight the source estimated, and how many have
+    no tonnage and why (a canonical frame, see :func:`reanalysis.growth.weight_caveats`).
+
+    >>> f = pl.DataFrame({"reporter": ["China"] * 3, "commodity": ["250410"] * 3,
+    ...     "flow": ["export"] * 3, "partner": ["World"] * 3, "value_t": [1.0, 2.0, None],
+    ...     "weight_estimated": [True, False, False],
+    ...     "missing_reason": [None, None, "weight not reported (0 kg beside a positive value)"]})
+    >>> weights_headline(f)
+    'Weights: 1 of 3 months estimated by the source (figures leaning on them say "estimated weight"); 1 month without tonnage: weight not reported (0 kg beside a positive value)'
+    """
+    from reanalysis.growth import weight_caveats
+
+    counts = weight_caveats(frame).select(pl.col("months", "estimated_months").sum()).row(0)
+    months, estimated = counts
+    if estimated:
+        text = (f'Weights: {estimated} of {months} months estimated by the source (figures '
+                f'leaning on them say "estimated weight")')  # fmt: skip
+    else:
+        text = f"Weights: none of {months} months estimated by the source"
+    reasons = frame.filter(pl.col("value_t").is_null()).group_by("missing_reason").len()
+    for reason, n in reasons.sort("len", "missing_reason", descending=[True, False]).iter_rows():
+        text += f"; {n} month{'' if n == 1 else 's'} without tonnage: {reason or 'no monthly figure stated'}"
+    return text

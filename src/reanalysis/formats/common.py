@@ -14,7 +14,11 @@ The statements frame (``STATEMENT_SCHEMA``) has one row per stated figure:
 - ``value_usd``, ``reporter``: where the input has them;
 - ``missing_reason``: why ``value_t`` is null (``BLANK_QUANTITY``, ``ONLY_PERCENT``), null when
   a value is present. A blank quantity is never dropped and never read as zero: the row stays,
-  so its month stays visible as "no value this month" downstream.
+  so its month stays visible as "no value this month" downstream;
+- ``weight_estimated``: the source marks the weight as estimated, not reported (Comtrade+'s
+  flags; a tidy file may give the column; false where a format has no flags);
+- ``weight_source``: the column the tonnage came from (``netWgt`` or ``qty`` in Comtrade+
+  files, null elsewhere).
 
 Columns repeated on every row of a file (``file``, ``column``, ``measure``, ``source_url``,
 ``excluded_reason``) and the series names (``reporter``, ``commodity``, ``flow``,
@@ -62,8 +66,15 @@ STATEMENT_SCHEMA = pl.Schema(
         "value_usd": pl.Float64,
         "reporter": pl.Categorical(),
         "missing_reason": pl.String,
+        "weight_estimated": pl.Boolean,
+        "weight_source": pl.Categorical(),
     }
 )
+
+# How files write a flag (Comtrade+ exports True/False, its API true/false, others 1/0);
+# a blank cell is false.
+FLAGS = {"True": True, "true": True, "TRUE": True, "1": True,
+         "False": False, "false": False, "FALSE": False, "0": False}  # fmt: skip
 
 BLANK_QUANTITY = "quantity blank in source"
 ONLY_PERCENT = "only a percentage stated"
@@ -289,6 +300,18 @@ def check_quantity(frame: pl.DataFrame, path: Path, column: str, what: str) -> N
     """A typed quantity column: nothing infinite or NaN, nothing negative (blank is null)."""
     flag_rows(frame, ~pl.col(column).is_finite(), path, column, f"a finite {what}")
     flag_rows(frame, pl.col(column) < 0, path, column, f"a non-negative {what}")
+
+
+def parse_flag(frame: pl.DataFrame, path: Path, column: str) -> pl.Expr:
+    """A text column of flags (``FLAGS``) as Boolean, blank as false; anything else reported
+    (and read as false while collecting). Checked on the distinct values first (cheap on a
+    categorical column)."""
+    seen = frame[column].unique().drop_nulls().cast(pl.String).to_list()
+    if any(v not in FLAGS for v in seen):
+        text = pl.col(column).cast(pl.String)
+        flag_rows(frame, ~text.is_in(list(FLAGS)) & text.is_not_null(), path, column,
+                  "True or False")  # fmt: skip
+    return pl.col(column).replace_strict(FLAGS, default=False, return_dtype=pl.Boolean)
 
 
 def check_members(frame: pl.DataFrame, path: Path, column: str, allowed) -> None:

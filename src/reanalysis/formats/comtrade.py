@@ -2,11 +2,12 @@
 UTF-8 or ISO-8859-1.
 """
 
+import logging
 from pathlib import Path
 
 import polars as pl
 
-from reanalysis.errors import EmptyFileError, StopReading, report
+from reanalysis.errors import EmptyFileError, MissingTotalError, StopReading, report
 from reanalysis.formats.common import (
     BLANK_QUANTITY,
     YYYYMM,
@@ -14,14 +15,16 @@ from reanalysis.formats.common import (
     check_present,
     check_quantity,
     flag_rows,
-    missing_reason,
+    is_parquet,
     no_extras,
+    parse_flag,
     read_columns,
     read_header,
     strip_keys,
     yyyymm_problems,
 )
 from reanalysis.monthgrid import first_of_month
+from reanalysis.names import canonical_partner
 
 # The 47 columns of a UN Comtrade+ CSV, in order (shared/formats/comtrade_plus_columns.md).
 COMTRADE_COLUMNS = [
@@ -76,32 +79,71 @@ COMTRADE_COLUMNS = [
 COMTRADE_REQUIRED = ("freqCode", "period", "flowCode", "cmdCode", "partnerDesc", "netWgt")
 COMTRADE_OPTIONAL = ("primaryValue", "reporterDesc")
 COMTRADE_FLOWS = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}
+# Columns that split a total into parts, with the code each has on the total row. A blank cell
+# states no breakdown (files trimmed by other tools leave them empty).
+BREAKDOWNS = {"motCode": "0", "customsCode": "C00", "partner2Code": "0", "mosCode": "0"}
+KILOGRAMS = "8"  # qtyUnitCode of "kg" (UN Comtrade quantity units)
+ZERO_WEIGHT = "weight not reported (0 kg beside a positive value)"
+NO_WEIGHT = "no weight: netWgt empty and qty not in kg"
+SCHEMA: dict[str, pl.DataType] = {
+    "freqCode": pl.Categorical(), "period": pl.Int64, "flowCode": pl.Categorical(),
+    "cmdCode": pl.Categorical(), "partnerDesc": pl.Categorical(), "netWgt": pl.Float64,
+    "primaryValue": pl.Float64, "reporterDesc": pl.Categorical(),
+    "partnerISO": pl.Categorical(), "qtyUnitCode": pl.Categorical(), "qty": pl.Float64,
+    "isNetWgtEstimated": pl.Categorical(), "isQtyEstimated": pl.Categorical(),
+    **dict.fromkeys(BREAKDOWNS, pl.String),
+}  # fmt: skip
+CODES = ("qtyUnitCode", "isNetWgtEstimated", "isQtyEstimated")
+KEY = ("reporterDesc", "flowCode", "cmdCode", "partnerDesc", "period")
+
+
+log = logging.getLogger(__name__)
 
 
 def read_comtrade(path: Path) -> pl.DataFrame:
+    """The monthly total rows of a Comtrade+ export as statements.
+
+    - Breakdown rows (``motCode``, ``customsCode``, ``partner2Code``, ``mosCode`` other than
+      the total's ``0``/``C00``, where the column exists) are set aside, with a log line
+      saying how many; a key (reporter, flow, HS code, partner, month) given only in parts
+      raises :class:`~reanalysis.errors.MissingTotalError` naming it and its first line.
+    - Annual rows (``freqCode`` ``A``) are ignored, with a log line.
+    - ``value_t`` is ``netWgt`` in tonnes; where ``netWgt`` is empty and ``qtyUnitCode`` is
+      kilograms, ``qty`` (``weight_source`` says which). A weight of 0 beside a positive value
+      was not reported: no tonnage, and ``missing_reason`` says why, as it does for a row with
+      no weight at all. Such rows stay.
+    - ``weight_estimated``: Comtrade+'s ``isNetWgtEstimated`` (or ``isQtyEstimated`` for a
+      weight from ``qty``): the weight was estimated, not reported.
+    - ``partner`` is the canonical name of ``partnerISO`` (:mod:`reanalysis.names`).
+    - HS codes of different lengths are different commodities, and ``World`` is a partner of
+      its own: nothing is summed.
+    """
     columns = read_header(path)
-    optional = [c for c in COMTRADE_OPTIONAL if c in columns]
-    schema: dict[str, pl.DataType] = {
-        "freqCode": pl.Categorical(), "period": pl.Int64, "flowCode": pl.Categorical(),
-        "cmdCode": pl.Categorical(), "partnerDesc": pl.Categorical(), "netWgt": pl.Float64,
-        "primaryValue": pl.Float64, "reporterDesc": pl.Categorical(),
-    }  # fmt: skip
-    wanted = {c: schema[c] for c in (*COMTRADE_REQUIRED, *optional)}
-    # annual rows are skipped; any other frequency is reported below
-    frame = read_columns(
-        path, wanted, latin1=True, keep=pl.col("freqCode") != "A", expected={"period": YYYYMM}
-    )
+    wanted = {c: t for c, t in SCHEMA.items() if c in COMTRADE_REQUIRED or c in columns}
+    if is_parquet(path):  # codes and flags may be typed there: numbers and booleans read as text
+        wanted |= {c: pl.String for c in (*BREAKDOWNS, *CODES) if c in wanted}
+    frame = read_columns(path, wanted, latin1=True, expected={"period": YYYYMM})
     keys = [c for c in ("freqCode", "flowCode", "cmdCode", "partnerDesc", "reporterDesc")
             if c in wanted]  # fmt: skip
-    frame = strip_keys(frame, keys).filter(pl.col("freqCode").ne_missing("A"))
+    frame = strip_keys(frame, keys)
+    annual = (frame["freqCode"] == "A").fill_null(False)
+    if annual.any():
+        log.warning("%s: %d annual rows (freqCode A) ignored, monthly rows kept", path.name,
+                    annual.sum())  # fmt: skip
+        frame = frame.filter(~annual)
     if frame.height == 0:
         report(EmptyFileError(path, 2, "freqCode", "no monthly rows", "rows with freqCode M"))
         raise StopReading
+    frame = _totals(path, frame, [c for c in BREAKDOWNS if c in wanted])
     check_members(frame, path, "freqCode", ("M",))
     check_members(frame, path, "flowCode", COMTRADE_FLOWS)
     check_present(frame, path, "cmdCode", "a commodity code")
     check_present(frame, path, "partnerDesc", "a partner name")
-    check_quantity(frame, path, "netWgt", "weight in kg")
+    for column, what in (("netWgt", "weight in kg"), ("qty", "quantity")):
+        if column in wanted:
+            check_quantity(frame, path, column, what)
+    flags = {c: parse_flag(frame, path, c) if c in wanted else pl.lit(False)
+             for c in ("isNetWgtEstimated", "isQtyEstimated")}  # fmt: skip
     extras = no_extras()
     if "primaryValue" in wanted:
         check_quantity(frame, path, "primaryValue", "value in USD")
@@ -112,16 +154,42 @@ def read_comtrade(path: Path) -> pl.DataFrame:
         period=_yyyymm(frame, path),
         commodity=pl.col("cmdCode"),
         flow=_recode(pl.col("flowCode"), COMTRADE_FLOWS),
-        partner=pl.col("partnerDesc"),
-        value_t=pl.col("netWgt") / 1000.0,
+        partner=_partners(frame),
         half_unit_t=pl.lit(0.0),
         measure=pl.lit("month"),
         column=pl.lit("netWgt"),
         source_url=pl.lit(path.resolve().as_uri()),
         file=pl.lit(str(path)),
         **extras,
-        missing_reason=missing_reason("netWgt", BLANK_QUANTITY),
+        **_weights(wanted, flags),
     )
+
+
+def _totals(path: Path, frame: pl.DataFrame, breakdowns: list[str]) -> pl.DataFrame:
+    """The total rows of ``frame``; a key given only in parts is reported at its first line."""
+    if not breakdowns:
+        return frame
+    total = pl.all_horizontal(
+        pl.col(c).is_null() | (pl.col(c).str.strip_chars() == BREAKDOWNS[c]) for c in breakdowns
+    )
+    is_total = frame.select(total).to_series()
+    if is_total.all():  # a download pinned to totals: nothing to set aside
+        return frame
+    key = [c for c in KEY if c in frame.columns]
+    parts, frame = frame.filter(~is_total), frame.filter(is_total)
+    orphans = parts.join(frame.select(key), on=key, how="anti", nulls_equal=True).sort("line")
+    for first in orphans.unique(key, keep="first", maintain_order=True).iter_rows(named=True):
+        column = next(c for c in breakdowns if first[c] not in (None, BREAKDOWNS[c]))
+        what = " ".join(str(first[c]) for c in key)
+        report(MissingTotalError(
+            path, first["line"], column, f"breakdown rows only, for {what}",
+            "a total row for that key ("
+            + ", ".join(f"{c} {BREAKDOWNS[c]}" for c in breakdowns)
+            + "): download with the breakdowns set to their totals, or keep the total rows",
+        ))  # fmt: skip
+    log.warning("%s: %d breakdown rows (by %s) set aside, %d total rows kept", path.name,
+                parts.height, ", ".join(breakdowns), frame.height)  # fmt: skip
+    return frame
 
 
 def _yyyymm(frame: pl.DataFrame, path: Path) -> pl.Series:
@@ -129,6 +197,50 @@ def _yyyymm(frame: pl.DataFrame, path: Path) -> pl.Series:
     if flag_rows(frame, yyyymm_problems(pl.col("period")), path, "period", YYYYMM):
         return pl.Series("period", [None] * frame.height, dtype=pl.Date)
     return first_of_month(frame["period"])
+
+
+def _weights(wanted, flags: dict[str, pl.Expr]) -> dict[str, pl.Expr]:
+    """``value_t``, ``weight_source``, ``weight_estimated`` and ``missing_reason`` (see
+    :func:`read_comtrade`)."""
+    usd = pl.col("primaryValue") if "primaryValue" in wanted else pl.lit(None, pl.Float64)
+    valued = (usd > 0).fill_null(False)
+    kg = pl.col("netWgt")
+    if "qty" in wanted and "qtyUnitCode" in wanted:
+        qty = pl.when(pl.col("qtyUnitCode") == KILOGRAMS).then(pl.col("qty"))
+        qty_in_other_unit = (
+            pl.col("qtyUnitCode").ne_missing(KILOGRAMS) & pl.col("qty").is_not_null()
+        )
+    else:
+        qty, qty_in_other_unit = pl.lit(None, pl.Float64), pl.lit(False)
+    by_kg = kg.is_not_null() & ~((kg == 0) & valued)
+    by_qty = ~by_kg & kg.is_null() & qty.is_not_null() & ~((qty == 0) & valued)
+    unreported = ((kg == 0) | kg.is_null() & (qty == 0)) & valued
+    return {
+        "value_t": pl.when(by_kg).then(kg / 1000.0).when(by_qty).then(qty / 1000.0),
+        "weight_source": pl.when(by_kg).then(pl.lit("netWgt", pl.Categorical))
+        .when(by_qty).then(pl.lit("qty", pl.Categorical)),
+        "weight_estimated": pl.when(by_kg).then(flags["isNetWgtEstimated"])
+        .when(by_qty).then(flags["isQtyEstimated"]).otherwise(False),
+        "missing_reason": pl.when(by_kg | by_qty).then(pl.lit(None, pl.String))
+        .when(unreported.fill_null(False)).then(pl.lit(ZERO_WEIGHT))
+        .when(qty_in_other_unit).then(pl.lit(NO_WEIGHT))
+        .otherwise(pl.lit(BLANK_QUANTITY)),
+    }  # fmt: skip
+
+
+def _partners(frame: pl.DataFrame) -> pl.Expr:
+    """``partnerDesc`` renamed to the canonical name of its ``partnerISO`` where ISO knows the
+    code (``USA`` -> United States, ``Rep. of Korea`` -> South Korea); areas keep their name."""
+    if "partnerISO" not in frame.columns:
+        return pl.col("partnerDesc")
+    pairs = frame.select("partnerDesc", "partnerISO").unique().sort(pl.all(), nulls_last=True)
+    renamed = {}
+    for desc, iso in pairs.iter_rows():
+        if desc is not None:
+            name = canonical_partner(desc, iso)[0]
+            if name != desc:
+                renamed.setdefault(desc, name)
+    return pl.col("partnerDesc").replace(renamed) if renamed else pl.col("partnerDesc")
 
 
 def _recode(column: pl.Expr, names: dict[str, str]) -> pl.Expr:

@@ -1,5 +1,6 @@
-"""Tidy CSV or Parquet: ``period,commodity,flow,partner,value,unit[,source_url]``;
-``period`` as ``YYYY-MM``, ``unit`` ``t`` or ``kg``.
+"""Tidy CSV or Parquet: ``period,commodity,flow,partner,value,unit[,source_url]
+[,weight_estimated]``; ``period`` as ``YYYY-MM``, ``unit`` ``t`` or ``kg``; ``weight_estimated``
+``true``/``false`` (blank: false) where the source marks estimated quantities.
 """
 
 from pathlib import Path
@@ -14,6 +15,7 @@ from reanalysis.formats.common import (
     check_quantity,
     missing_reason,
     no_extras,
+    parse_flag,
     parse_period,
     read_columns,
     read_header,
@@ -28,9 +30,12 @@ KEYS = ["commodity", "flow", "partner", "unit"]
 
 def read_tidy(path: Path) -> pl.DataFrame:
     schema: dict[str, pl.DataType] = {c: pl.String for c in ("period", *KEYS)}
-    has_url = "source_url" in read_header(path)
+    columns = read_header(path)
+    has_url, has_flag = "source_url" in columns, "weight_estimated" in columns
     if has_url:
         schema["source_url"] = pl.String
+    if has_flag:
+        schema["weight_estimated"] = pl.String
     frame = read_columns(path, {**schema, "value": pl.Float64})
     if frame.height == 0:
         report(EmptyFileError(path, 2, None, "a header and no data rows", "at least one data row"))
@@ -52,4 +57,5 @@ def read_tidy(path: Path) -> pl.DataFrame:
         file=pl.lit(str(path)),
         **no_extras(),
         missing_reason=missing_reason("value", BLANK_QUANTITY),
+        weight_estimated=parse_flag(frame, path, "weight_estimated") if has_flag else False,
     )
