@@ -207,3 +207,19 @@ def test_latin1_and_parquet_exports_read_the_same(tmp_path):
     ignore = ["source_url"]
     assert_frame_equal(latin1.drop(ignore), reference.drop(ignore))
     assert_frame_equal(parquet.drop(ignore), reference.drop(ignore))
+
+
+def test_a_file_of_annual_rows_only_has_no_months(tmp_path):
+    from reanalysis.errors import EmptyFileError
+
+    rows = [row("2024", freq="A"), row("2025", freq="A")]
+    with pytest.raises(EmptyFileError) as err:
+        load_customs(write_csv(tmp_path / "t.csv", rows))
+    assert (err.value.line, err.value.column, err.value.found) == (2, "freqCode", "no monthly rows")
+
+
+def test_a_month_that_is_not_a_month_is_refused(tmp_path):
+    rows = [row("202501"), row("202513")]
+    with pytest.raises(BadValueError) as err:
+        load_customs(write_csv(tmp_path / "t.csv", rows))
+    assert (err.value.line, err.value.column, err.value.found) == (3, "period", "202513")

@@ -170,3 +170,8 @@ def test_the_snapshot_keeps_hs_codes_as_text(api, tmp_path):
     path = fetch_comtrade(156, [0], ["0504"], "2025-01", "2025-01", directory=tmp_path)
     assert load_customs(path)["commodity"].to_list() == ["0504"]
     assert pl.read_csv(path, infer_schema=False)["cmdCode"].to_list() == ["0504"]
+
+
+def test_the_access_time_is_utc_to_the_second():
+    now = fetch_module._utcnow()
+    assert now.tzinfo == dt.UTC and now.microsecond == 0
