@@ -4,6 +4,7 @@ footnotes, sources as links; the text twin nbval compares is stable."""
 import datetime as dt
 
 import polars as pl
+import pytest
 
 from reanalysis.tables import Table, header, latest_table, series_table, table
 
@@ -58,7 +59,7 @@ def test_html_links_each_source_and_prints_the_footnotes():
 def test_headers_follow_the_unit_suffix():
     assert [header(c) for c in ("value_t", "excess_t", "mom_pct", "difference_pp", "n_sources",
                                 "placebo_share", "ytd_yoy_pct")] == [
-        "tonnes", "excess, t", "m/m, %", "difference, pp", "sources", "placebo share",
+        "tonnes", "excess, t", "m/m, %", "difference, pp", "number of sources", "placebo share",
         "January to month y/y, %"]  # fmt: skip
 
 
@@ -114,3 +115,8 @@ def test_series_table_says_how_each_figure_was_obtained():
 def test_a_list_of_sources_shows_their_sites():
     f = pl.DataFrame({"sources": [["https://www.a.org/x", "http://b.com/y"]]})
     assert table(f).cells.row(0) == ("a.org, b.com",)
+
+
+def test_two_columns_with_one_header_are_refused():
+    with pytest.raises(ValueError, match="'tonnes' twice"):
+        table(pl.DataFrame({"value_t": [1.0], "tonnes": ["x"]}))

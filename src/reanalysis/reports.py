@@ -98,10 +98,10 @@ def job_digest(job: Job, shared: str) -> str:
 
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # no transport warning per kernel
 REUSE_ENGINE = "reanalysis-reuse"
-# Sent to a new kernel without waiting: the chart stack's imports and the SVG renderer's
-# start-up (0.5 s), paid while the worker loads papermill and nbconvert.
-WARM_UP = """import reanalysis.charts, vl_convert
-vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})"""
+# Sent to a new kernel without waiting: the chart and table stack's imports and the chart
+# renderer's start-up (0.5 s), paid while the worker loads papermill and nbconvert.
+WARM_UP = """import reanalysis.charts, reanalysis.tables, great_tables
+reanalysis.charts.render({"mark": "point", "data": {"values": [{}]}})"""
 # Sent before every report in a reused kernel: what a fresh kernel would give the notebook.
 RESET = """import sys
 if "polars" in sys.modules:
@@ -164,6 +164,7 @@ def _prepare_worker(fresh_kernels: bool, notebooks: Path) -> None:
     import papermill  # noqa: F401  (imported for its start-up cost only)
 
     to_html(nbformat.v4.new_notebook(), "warm-up")  # loads the exporter and its templates
+    chart_script()  # the pages' Vega bundle: read once per worker (built once per environment)
 
 
 @functools.cache

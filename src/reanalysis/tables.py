@@ -36,7 +36,7 @@ HEADERS = {
     "ytd_yoy_pct": "January to month y/y, %",
     "source_url": "source",
     "n": "count",
-    "n_sources": "sources",
+    "n_sources": "number of sources",
 }
 
 
@@ -175,6 +175,8 @@ def table(frame: pl.DataFrame, *, title: str | None = None) -> Table:
             text = [_cell(column, v) for v in values.to_list()]
             if values.dtype.is_numeric():
                 numeric.append(header(column))
+        if header(column) in data:
+            raise ValueError(f"columns {shown} give the header {header(column)!r} twice")
         if marks and not data:  # footnote marks go on the row's first cell
             text = [t + m for t, m in zip(text, marks, strict=True)]
         data[header(column)] = pl.Series(text, dtype=pl.String)
