@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS := never
 export PYTHONDONTWRITEBYTECODE :=
 JOBS ?= 2
 
-.PHONY: help env data reports test lab bench lint clean browser snapshot
+.PHONY: help env data reports test mutate lab bench lint clean browser snapshot
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1m%-9s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,8 +47,14 @@ browser: ## Install headless Chromium for the browser test (Debian package)
 	  echo "installing Debian chromium for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: env browser ## Run unit tests, notebook checks (nbval) and the browser test
-	@$(PY) -m pytest -p no:cacheprovider --doctest-modules src/reanalysis tests notebooks --nbval-lax
+test: env browser ## Run unit tests, notebook checks (nbval) and the browser test, with coverage
+	@rm -f .coverage .coverage.*
+	@$(PY) -m coverage run -m pytest -p no:cacheprovider --doctest-modules src/reanalysis tests notebooks --nbval-lax; \
+	  status=$$?; floor=0; $(PY) tests/coverage_total.py || floor=$$?; \
+	  [ $$status -ne 0 ] || status=$$floor; exit $$status
+
+mutate: env ## Mutation testing of the modules changed since the last run (MODULES="growth readers" to pick)
+	@$(PY) tests/mutate.py $(MODULES)
 
 lab: env ## Open JupyterLab on the project environment
 	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -60,5 +66,5 @@ lint: env ## Lint and format-check the code
 	@$(VENV)/bin/ruff check src tests benchmarks
 	@$(VENV)/bin/ruff format --check src tests benchmarks
 
-clean: ## Remove generated files (reports/, data/processed/*.parquet, .venv/, .tools/)
-	rm -rf reports $(VENV) $(TOOLS) data/processed/*.parquet
+clean: ## Remove generated files (reports/, data/processed/*.parquet, mutants/, .venv/, .tools/)
+	rm -rf reports $(VENV) $(TOOLS) data/processed/*.parquet mutants .coverage .coverage.*

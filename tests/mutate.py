@@ -1,0 +1,201 @@
+"""`make mutate`: mutation testing of the computing modules with mutmut, one module at a time.
+
+Each module that mutmut mutates (``[tool.mutmut]`` in pyproject.toml) is re-run only when it, or
+a test file that exercises it, changed since its last run; then every module's table of killed
+and surviving mutants is printed, each survivor with its line and change.
+
+    python tests/mutate.py                 # the modules that changed since their last run
+    python tests/mutate.py growth readers  # these modules again, whatever changed
+    python tests/mutate.py --report        # only print the tables of the last runs
+
+The results live in ``mutants/`` (not in git). ``tests/MUTANTS.md`` lists the survivors judged
+equivalent (changing no output), with the reason; the table marks them ``equivalent``.
+"""
+
+import argparse
+import ast
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.chdir(ROOT)  # mutmut reads pyproject.toml and writes mutants/ in the working directory
+
+from mutmut.configuration import config  # noqa: E402
+from mutmut.mutation.data import SourceFileMutationData  # noqa: E402
+from mutmut.mutation.diff_apply import get_diff_for_mutant  # noqa: E402
+from mutmut.stats import status_by_exit_code  # noqa: E402
+from mutmut.utils.file_utils import walk_mutatable_files  # noqa: E402
+
+STAMPS = ROOT / "mutants" / "reanalysis-fingerprints.json"
+STATS = ROOT / "mutants" / "mutmut-stats.json"
+EQUIVALENT = ROOT / "tests" / "MUTANTS.md"
+THRESHOLD = 90.0  # percent of mutants killed, per module
+
+
+def module_name(path: Path) -> str:
+    """``src/reanalysis/formats/tidy.py`` -> ``reanalysis.formats.tidy``."""
+    parts = path.relative_to("src").with_suffix("").parts
+    return ".".join(parts)
+
+
+def covering_test_files(module: str) -> list[Path]:
+    """Test files that called a function of ``module`` when mutmut last collected its stats."""
+    if not STATS.exists():
+        return []
+    tests = json.loads(STATS.read_text())["tests_by_mangled_function_name"]
+    files = {
+        node.split("::")[0]
+        for key, nodes in tests.items()
+        if key.rsplit(".", 1)[0] == module
+        for node in nodes
+    }
+    return sorted(Path(f) for f in files if Path(f).exists())
+
+
+def fingerprint(path: Path) -> str:
+    """What a module's mutation results depend on: its source, its tests, the mutmut config."""
+    digest = hashlib.sha256()
+    inputs = [path, Path("tests/conftest.py"), Path("pyproject.toml")]
+    for file in inputs + covering_test_files(module_name(path)):
+        digest.update(str(file).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+def run_module(path: Path, jobs: int) -> bool:
+    """Run mutmut on every mutant of one module; False when mutmut failed."""
+    pattern = f"{module_name(path)}.x*"
+    print(f"\n== mutmut run {pattern}", flush=True)
+    # the data stays where it is (mutmut runs the tests from a copy in mutants/); workers are
+    # forked, so Polars keeps a one-thread pool
+    env = dict(os.environ, REANALYSIS_ROOT=str(ROOT), POLARS_MAX_THREADS="1")
+    done = subprocess.run(
+        [Path(sys.executable).parent / "mutmut", "run", "--max-children", str(jobs), pattern],
+        env=env,
+    )
+    return done.returncode == 0
+
+
+def equivalent_mutants() -> set[str]:
+    """Mutant names listed in tests/MUTANTS.md (each in backticks at the start of a row)."""
+    if not EQUIVALENT.exists():
+        return set()
+    return set(re.findall(r"^\| `([^`]+)`", EQUIVALENT.read_text(), flags=re.MULTILINE))
+
+
+def function_lines(path: Path) -> dict[str, int]:
+    """First line (a decorator's, if any) of each function and method, by mutmut's key."""
+    lines = {}
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef):
+            lines[f"x_{node.name}"] = _first_line(node)
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef):
+                    lines[f"x\u01c1{node.name}\u01c1{item.name}"] = _first_line(item)
+    return lines
+
+
+def _first_line(node: ast.FunctionDef) -> int:
+    return min([node.lineno] + [d.lineno for d in node.decorator_list])
+
+
+def describe(name: str, path: Path, starts: dict[str, int]) -> str:
+    """``line 123: - old code / + new code`` for a mutant, from mutmut's diff."""
+    key = name.rsplit(".", 1)[1].split("__mutmut_")[0]
+    diff = get_diff_for_mutant(name, path=path).splitlines()
+    line, removed, added, offset = None, [], [], 0
+    for text in diff:
+        hunk = re.match(r"@@ -(\d+)", text)
+        if hunk:
+            offset = int(hunk.group(1)) - 1
+            continue
+        if text.startswith(("---", "+++")):
+            continue
+        if text.startswith("-"):
+            line = line or starts.get(key, 1) + offset
+            removed.append(text[1:].strip())
+        elif text.startswith("+"):
+            added.append(text[1:].strip())
+        if not text.startswith("+"):
+            offset += 1
+    change = f"{' '.join(removed)}  ->  {' '.join(added)}"
+    return f"line {line}: {change}"
+
+
+def report(paths: list[Path]) -> bool:
+    """Print the per-module table and the survivors; True when every module reaches THRESHOLD."""
+    equivalent = equivalent_mutants()
+    rows, survivors, ok = [], [], True
+    for path in paths:
+        data = SourceFileMutationData(path=path)
+        data.load()
+        statuses = {k: status_by_exit_code[v] for k, v in data.exit_code_by_key.items()}
+        total = len(statuses)
+        killed = sum(s in ("killed", "timeout") for s in statuses.values())
+        unchecked = sum(s == "not checked" for s in statuses.values())
+        left = [k for k, s in statuses.items() if s not in ("killed", "timeout", "not checked")]
+        equiv = [k for k in left if k in equivalent]
+        score = 100.0 * (killed + len(equiv)) / total if total else 100.0
+        ok &= score >= THRESHOLD and not unchecked
+        rows.append(
+            (module_name(path), total, killed, len(left) - len(equiv), len(equiv), unchecked, score)
+        )
+        starts = function_lines(path)
+        survivors += [
+            (k, statuses[k], path, describe(k, path, starts)) for k in left if k not in equiv
+        ]
+    print(
+        f"\n{'module':<34} {'mutants':>7} {'killed':>7} {'survived':>8} {'equiv':>6} {'unrun':>6} {'score':>7}"
+    )
+    for name, total, killed, survived, equiv, unchecked, score in rows:
+        print(
+            f"{name:<34} {total:>7} {killed:>7} {survived:>8} {equiv:>6} {unchecked:>6} {score:>6.1f}%"
+        )
+    if survivors:
+        print(
+            "\nsurvivors (`mutmut show NAME` for the diff; `mutmut apply NAME` writes it to src/):"
+        )
+        for name, status, path, change in survivors:
+            print(f"  {name} [{status}] {path} {change}")
+    print(
+        f"\nmutation score (killed + listed in tests/MUTANTS.md) >= {THRESHOLD:.0f}% in every module: {'yes' if ok else 'NO'}"
+    )
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("modules", nargs="*", help="module names to re-run (growth, formats.tidy)")
+    parser.add_argument("--report", action="store_true", help="only print the last results")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once")
+    args = parser.parse_args()
+    config()  # read [tool.mutmut] while in ROOT
+    paths = sorted(walk_mutatable_files())
+    stamps = json.loads(STAMPS.read_text()) if STAMPS.exists() else {}
+    if args.modules:
+        wanted = {f"reanalysis.{m.removeprefix('reanalysis.')}" for m in args.modules}
+        unknown = wanted - {module_name(p) for p in paths}
+        if unknown:
+            parser.error(f"not a mutated module: {', '.join(sorted(unknown))}")
+        todo = [p for p in paths if module_name(p) in wanted]
+    else:
+        todo = [p for p in paths if stamps.get(str(p)) != fingerprint(p)]
+    if not args.report:
+        if not todo:
+            print("mutate: no module changed since its last run")
+        for path in todo:
+            if not run_module(path, args.jobs):
+                print(f"mutate: mutmut failed on {path}", file=sys.stderr)
+                return 1
+            stamps[str(path)] = fingerprint(path)
+            STAMPS.write_text(json.dumps(stamps, indent=1, sort_keys=True))
+    return 0 if report(paths) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""Growth rules at their edges: each case has a figure that moves when the rule moves (the
+January-February position, the month lags, the rounding band of a reported percentage, the
+agreement boundary, the "own figure" reason, the flags and zero base of ``rolling``).
+
+Expected values are worked out by hand in the comments, never read off the output.
+"""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from reanalysis.growth import (
+    BASE_COMBINED,
+    BASE_MISSING,
+    CONFLICTED,
+    DERIVED,
+    ZERO_BASE,
+    check_reported,
+    growth,
+    rolling,
+)
+from reanalysis.loaders import load_statements
+from test_growth import canonical
+
+D = dt.date
+
+
+def yoy(frame: pl.DataFrame) -> list[tuple]:
+    return growth(frame).select("period", "yoy_pct", "yoy_note").rows()
+
+
+def test_january_inside_a_combined_release_is_the_base_of_january_only():
+    # Jan-Feb 2024 combined covers January 2024: January 2025 has no single-month base; March
+    # 2025 compares with March 2024 (60 / 50 = +20%), which a combined release does not touch.
+    frame = canonical([(D(2024, 1, 1), 180.0, 2), (D(2024, 3, 1), 50.0),
+                       (D(2025, 1, 1), 70.0), (D(2025, 3, 1), 60.0)])  # fmt: skip
+    assert yoy(frame)[2:] == [
+        (D(2025, 1, 1), None, BASE_COMBINED),
+        (D(2025, 3, 1), pytest.approx(20.0, rel=1e-12), None),
+    ]
+
+
+def test_year_on_year_looks_back_exactly_twelve_months():
+    # 2024: 101..112; 2025: 2 x the same month of 2024, so every month is +100% exactly; a base
+    # one month off would give 2 x (100 + m) / (100 + m +- 1) - 1, never 100%.
+    rows = [(D(y, m, 1), float((100 + m) * (1 if y == 2024 else 2))) for y in (2024, 2025)
+            for m in range(1, 13)]  # fmt: skip
+    got = growth(canonical(rows)).filter(pl.col("period").dt.year() == 2025)
+    assert got["yoy_pct"].to_list() == [pytest.approx(100.0, rel=1e-12)] * 12
+    assert got["yoy_note"].to_list() == [None] * 12
+    # year to date: 2 x the 2024 cumulative, +100% in every month as well
+    assert got["ytd_yoy_pct"].to_list() == [pytest.approx(100.0, rel=1e-12)] * 12
+
+
+def test_a_combined_year_against_single_months_carries_their_flags():
+    # Jan-Feb 2025 = 200 against January (derived) + February (conflicted) 2024 = 160: +25%
+    frame = canonical([(D(2024, 1, 1), 100.0, 1, True), (D(2024, 2, 1), 60.0, 1, False, True),
+                       (D(2025, 1, 1), 200.0, 2)])  # fmt: skip
+    assert yoy(frame)[2] == (
+        D(2025, 1, 1),
+        pytest.approx(25.0, rel=1e-12),
+        f"{DERIVED}; {CONFLICTED}",
+    )
+    january_only = canonical([(D(2024, 1, 1), 100.0, 1, True), (D(2024, 2, 1), 60.0),
+                              (D(2025, 1, 1), 200.0, 2)])  # fmt: skip
+    assert yoy(january_only)[2][2] == DERIVED
+    february_only = canonical([(D(2024, 1, 1), 100.0), (D(2024, 2, 1), 60.0, 1, True),
+                               (D(2025, 1, 1), 200.0, 2)])  # fmt: skip
+    assert yoy(february_only)[2][2] == DERIVED
+
+
+# --- rolling --------------------------------------------------------------------------
+
+
+def test_rolling_flags_name_what_is_inside_the_window_or_its_base():
+    # 3-month windows over 2024-2025; one derived month (2024-02) and one conflicted (2025-06)
+    rows = [(D(y, m, 1), 10.0, 1, (y, m) == (2024, 2), (y, m) == (2025, 6))
+            for y in (2024, 2025) for m in range(1, 13)]  # fmt: skip
+    got = {
+        r[0]: r[1:] for r in rolling(canonical(rows), 3).select("period", "yoy_pct", "note").rows()
+    }
+    assert got[D(2024, 3, 1)] == (None, BASE_MISSING)  # first complete window: no base yet
+    assert got[D(2025, 3, 1)] == (0.0, DERIVED)  # its base, Jan-Mar 2024, holds the derived month
+    assert got[D(2025, 4, 1)] == (0.0, DERIVED)  # base Feb-Apr 2024 too
+    assert got[D(2025, 5, 1)] == (0.0, None)  # Mar-May 2025 against Mar-May 2024: both clean
+    assert got[D(2025, 6, 1)] == (0.0, CONFLICTED)  # Apr-Jun 2025 holds the conflicted month
+    assert got[D(2025, 8, 1)] == (0.0, CONFLICTED)  # Jun-Aug 2025 still does
+    assert got[D(2025, 9, 1)] == (0.0, None)  # Jul-Sep 2025: past the conflict
+    assert len(got) == 22  # every month from March 2024 ends a complete window
+
+
+def test_rolling_derived_and_conflicted_together():
+    rows = [(D(y, m, 1), 10.0, 1, (y, m) == (2025, 3), (y, m) == (2024, 3))
+            for y in (2024, 2025) for m in range(1, 13)]  # fmt: skip
+    got = rolling(canonical(rows), 3).filter(pl.col("period") == D(2025, 3, 1))
+    assert got.select("yoy_pct", "note").row(0) == (0.0, f"{DERIVED}; {CONFLICTED}")
+
+
+def test_rolling_zero_base_is_null_with_its_reason():
+    rows = [(D(y, m, 1), 0.0 if y == 2024 else 5.0) for y in (2024, 2025) for m in (1, 2, 3)]
+    got = rolling(canonical(rows), 3).select("period", "sum_t", "yoy_pct", "note").rows()
+    assert got == [(D(2024, 3, 1), 0.0, None, BASE_MISSING), (D(2025, 3, 1), 15.0, None, ZERO_BASE)]
+
+
+# --- reported percentages against the computed ones ------------------------------------
+
+HEADER = "period,flow,commodity,value_t,ytd_t,mom_pct_reported,yoy_pct_reported,source_url,quote\n"
+
+
+def reported(write, *lines: str) -> pl.DataFrame:
+    path = write("statements.csv", HEADER + "".join(f"{line}\n" for line in lines))
+    return check_reported(load_statements(path))
+
+
+def test_the_rounding_band_of_tonnages_and_of_the_reported_figure(write):
+    # March 1234 t, April 1357 t, each to the tonne (half unit 0.5): computed 100 x 123 / 1234
+    # = +9.9676 %. The tonnages can move it up to 100 x (1357.5 / 1233.5 - 1357 / 1234)
+    # = 129550 / 1522139 = 0.08511 pp (down only 129550 / 1523373 = 0.08504 pp). "10.1" is
+    # rounded to 0.05: tolerance 0.05 + 0.08511 = 0.13511 pp, and 10.1 is 0.13241 pp away, so it
+    # agrees only through the tonnages' rounding; 9.8 (0.16759 pp away) differs.
+    got = reported(
+        write,
+        "2025-03,export,ore,1234,,,,https://a.example/1,march",
+        "2025-04,export,ore,1357,,10.1,,https://a.example/2,april inside",
+        "2025-04,export,ore,1357,,9.8,,https://a.example/3,april outside",
+    )
+    pct, tolerance = 12300 / 1234, 0.05 + 129550 / 1522139
+    rows = got.select("reported_pct", "computed_pct", "difference_pp", "tolerance_pp", "verdict")
+    assert rows.sort("reported_pct").rows() == [
+        (9.8, pytest.approx(pct, rel=1e-12), pytest.approx(9.8 - pct, rel=1e-9),
+         pytest.approx(tolerance, rel=1e-12), "differs"),
+        (10.1, pytest.approx(pct, rel=1e-12), pytest.approx(10.1 - pct, rel=1e-9),
+         pytest.approx(tolerance, rel=1e-12), "agrees"),
+    ]  # fmt: skip
+
+
+def test_the_band_is_wider_on_the_side_the_rounding_can_reach(write):
+    # A fall: March 1357 t, April 1234 t, computed 100 x (1234 / 1357 - 1) = -9.0641 %. Down:
+    # 100 x (1234 / 1357 - 1233.5 / 1357.5) = 129550 / 1842127.5 = 0.07033 pp; up: 100 x
+    # (1234.5 / 1356.5 - 1234 / 1357) = 129550 / 1840770.5 = 0.07038 pp, the wider side.
+    got = reported(
+        write,
+        "2025-03,export,ore,1357,,,,https://a.example/1,march",
+        "2025-04,export,ore,1234,,-9.0,,https://a.example/2,april",
+    )
+    assert got.select("computed_pct", "tolerance_pp", "verdict").row(0) == (
+        pytest.approx(-12300 / 1357, rel=1e-12),
+        pytest.approx(0.05 + 129550 / 1840770.5, rel=1e-12),
+        "agrees",
+    )
+
+
+def test_the_source_s_own_figure_is_named_when_it_is_not_the_reconciled_one(write):
+    # Two sources for April: 1099 t (to the tonne) and 1100.4 t (to 0.1 t) disagree beyond
+    # rounding; the more precise one is kept, so the 1099 t source's own percentage was
+    # computed from another figure, and the reason says so (a 1.4 t gap; 0.5 t is the limit).
+    got = reported(
+        write,
+        "2025-03,export,ore,1000,,,,https://a.example/1,march",
+        "2025-04,export,ore,1099,,9.9,,https://a.example/2,coarse",
+        "2025-04,export,ore,1100.4,,10.0,,https://b.example/3,fine",
+    )
+    assert got.select("reported_pct", "reason").rows() == [
+        (9.9, f"the source's own figure (1099.0 t) differs from the reconciled one; {CONFLICTED}"),
+        (10.0, CONFLICTED),
+    ]
+
+
+def test_a_figure_within_half_a_tonne_is_the_same_figure(write):
+    # 1101 t (to the tonne) and 1101.5 t (to 0.1 t) agree within rounding and collapse to the
+    # more precise 1101.5 t: the 1101 t source is 0.5 t away, which names no other figure.
+    got = reported(
+        write,
+        "2025-03,export,ore,1000,,,,https://a.example/1,march",
+        "2025-04,export,ore,1101,,10.1,,https://a.example/2,coarse",
+        "2025-04,export,ore,1101.5,,10.15,,https://b.example/3,fine",
+    )
+    assert got.select("reported_pct", "reason").rows() == [(10.1, None), (10.15, None)]
