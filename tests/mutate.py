@@ -1,11 +1,14 @@
 """`make mutate`: mutation testing of the computing modules with mutmut, one module at a time.
 
-Each module that mutmut mutates (``[tool.mutmut]`` in pyproject.toml) is re-run only when it, or
-a test file that exercises it, changed since its last run; then every module's table of killed
-and surviving mutants is printed, each survivor with its line and change.
+Each module that mutmut mutates (``[tool.mutmut]`` in pyproject.toml) is re-run only when
+something it depends on changed since its last run: every mutant when its source changed, only
+the surviving ones when just a test file that exercises it changed (a new test can only kill
+more). Then the table of killed and surviving mutants per module is printed, each survivor with
+its line and change; the exit code is 1 if a module scores below 90%.
 
-    python tests/mutate.py                 # the modules that changed since their last run
-    python tests/mutate.py growth readers  # these modules again, whatever changed
+    python tests/mutate.py                 # every module, as far as it changed
+    python tests/mutate.py growth readers  # these modules only
+    python tests/mutate.py growth --full   # every mutant of growth again
     python tests/mutate.py --report        # only print the tables of the last runs
 
 The results live in ``mutants/`` (not in git). ``tests/MUTANTS.md`` lists the survivors judged
@@ -57,24 +60,38 @@ def covering_test_files(module: str) -> list[Path]:
     return sorted(Path(f) for f in files if Path(f).exists())
 
 
-def fingerprint(path: Path) -> str:
-    """What a module's mutation results depend on: its source, its tests, the mutmut config."""
-    digest = hashlib.sha256()
-    inputs = [path, Path("tests/conftest.py"), Path("pyproject.toml")]
-    for file in inputs + covering_test_files(module_name(path)):
-        digest.update(str(file).encode() + b"\0" + file.read_bytes())
-    return digest.hexdigest()
+def digest(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for file in files:
+        h.update(str(file).encode() + b"\0" + file.read_bytes())
+    return h.hexdigest()
 
 
-def run_module(path: Path, jobs: int) -> bool:
-    """Run mutmut on every mutant of one module; False when mutmut failed."""
-    pattern = f"{module_name(path)}.x*"
-    print(f"\n== mutmut run {pattern}", flush=True)
+def fingerprints(path: Path) -> dict[str, str]:
+    """What a module's results depend on: its source (and the mutmut config), and its tests."""
+    tests = [Path("tests/conftest.py"), *covering_test_files(module_name(path))]
+    return {"source": digest([path, Path("pyproject.toml")]), "tests": digest(tests)}
+
+
+def load(path: Path) -> SourceFileMutationData:
+    data = SourceFileMutationData(path=path)
+    data.load()
+    return data
+
+
+def not_killed(path: Path) -> list[str]:
+    """Mutants of ``path`` that no test failed on in the last run."""
+    codes = load(path).exit_code_by_key
+    return [k for k, v in codes.items() if status_by_exit_code[v] not in ("killed", "timeout")]
+
+
+def run_mutmut(names: list[str], jobs: int) -> bool:
+    """Run mutmut on the named mutants (patterns allowed); False when mutmut failed."""
     # the data stays where it is (mutmut runs the tests from a copy in mutants/); workers are
     # forked, so Polars keeps a one-thread pool
     env = dict(os.environ, REANALYSIS_ROOT=str(ROOT), POLARS_MAX_THREADS="1")
     done = subprocess.run(
-        [Path(sys.executable).parent / "mutmut", "run", "--max-children", str(jobs), pattern],
+        [Path(sys.executable).parent / "mutmut", "run", "--max-children", str(jobs), *names],
         env=env,
     )
     return done.returncode == 0
@@ -132,9 +149,7 @@ def report(paths: list[Path]) -> bool:
     equivalent = equivalent_mutants()
     rows, survivors, ok = [], [], True
     for path in paths:
-        data = SourceFileMutationData(path=path)
-        data.load()
-        statuses = {k: status_by_exit_code[v] for k, v in data.exit_code_by_key.items()}
+        statuses = {k: status_by_exit_code[v] for k, v in load(path).exit_code_by_key.items()}
         total = len(statuses)
         killed = sum(s in ("killed", "timeout") for s in statuses.values())
         unchecked = sum(s == "not checked" for s in statuses.values())
@@ -170,30 +185,38 @@ def report(paths: list[Path]) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("modules", nargs="*", help="module names to re-run (growth, formats.tidy)")
+    parser.add_argument("modules", nargs="*", help="modules to consider (growth, formats.tidy)")
+    parser.add_argument("--full", action="store_true", help="re-run every mutant of the modules")
     parser.add_argument("--report", action="store_true", help="only print the last results")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once")
     args = parser.parse_args()
     config()  # read [tool.mutmut] while in ROOT
     paths = sorted(walk_mutatable_files())
-    stamps = json.loads(STAMPS.read_text()) if STAMPS.exists() else {}
     if args.modules:
         wanted = {f"reanalysis.{m.removeprefix('reanalysis.')}" for m in args.modules}
         unknown = wanted - {module_name(p) for p in paths}
         if unknown:
             parser.error(f"not a mutated module: {', '.join(sorted(unknown))}")
-        todo = [p for p in paths if module_name(p) in wanted]
-    else:
-        todo = [p for p in paths if stamps.get(str(p)) != fingerprint(p)]
-    if not args.report:
-        if not todo:
-            print("mutate: no module changed since its last run")
-        for path in todo:
-            if not run_module(path, args.jobs):
-                print(f"mutate: mutmut failed on {path}", file=sys.stderr)
-                return 1
-            stamps[str(path)] = fingerprint(path)
-            STAMPS.write_text(json.dumps(stamps, indent=1, sort_keys=True))
+        paths = [p for p in paths if module_name(p) in wanted]
+    stamps = json.loads(STAMPS.read_text()) if STAMPS.exists() else {}
+    ran = False
+    for path in [] if args.report else paths:
+        now, last = fingerprints(path), stamps.get(str(path), {})
+        if args.full or now["source"] != last.get("source"):
+            names, why = [f"{module_name(path)}.x*"], "every mutant (source changed)"
+        elif now["tests"] != last.get("tests"):
+            names, why = not_killed(path), "the survivors (tests changed)"
+        else:
+            continue
+        ran = True
+        print(f"\n== {module_name(path)}: {why}", flush=True)
+        if names and not run_mutmut(names, args.jobs):
+            print(f"mutate: mutmut failed on {path}", file=sys.stderr)
+            return 1
+        stamps[str(path)] = fingerprints(path)  # the tests that cover it may be known only now
+        STAMPS.write_text(json.dumps(stamps, indent=1, sort_keys=True))
+    if not ran and not args.report:
+        print("mutate: no module or test changed since the last run")
     return 0 if report(paths) else 1
 
 
