@@ -91,7 +91,7 @@ SCHEMA: dict[str, pl.DataType] = {
     "primaryValue": pl.Float64, "reporterDesc": pl.Categorical(),
     "partnerISO": pl.Categorical(), "qtyUnitCode": pl.Categorical(), "qty": pl.Float64,
     "isNetWgtEstimated": pl.Categorical(), "isQtyEstimated": pl.Categorical(),
-    **dict.fromkeys(BREAKDOWNS, pl.String),
+    **dict.fromkeys(BREAKDOWNS, pl.Categorical()),
 }  # fmt: skip
 CODES = ("qtyUnitCode", "isNetWgtEstimated", "isQtyEstimated")
 KEY = ("reporterDesc", "flowCode", "cmdCode", "partnerDesc", "period")
@@ -170,7 +170,7 @@ def _totals(path: Path, frame: pl.DataFrame, breakdowns: list[str]) -> pl.DataFr
     if not breakdowns:
         return frame
     total = pl.all_horizontal(
-        pl.col(c).is_null() | (pl.col(c).str.strip_chars() == BREAKDOWNS[c]) for c in breakdowns
+        pl.col(c).is_null() | (pl.col(c) == BREAKDOWNS[c]) for c in breakdowns
     )
     is_total = frame.select(total).to_series()
     if is_total.all():  # a download pinned to totals: nothing to set aside
@@ -233,13 +233,14 @@ def _partners(frame: pl.DataFrame) -> pl.Expr:
     code (``USA`` -> United States, ``Rep. of Korea`` -> South Korea); areas keep their name."""
     if "partnerISO" not in frame.columns:
         return pl.col("partnerDesc")
-    pairs = frame.select("partnerDesc", "partnerISO").unique().sort(pl.all(), nulls_last=True)
+    # one ISO code per name (its first), found on the categories: cheap at 10M rows
+    pairs = frame.group_by("partnerDesc").agg(pl.col("partnerISO").first()).sort("partnerDesc")
     renamed = {}
     for desc, iso in pairs.iter_rows():
         if desc is not None:
             name = canonical_partner(desc, iso)[0]
             if name != desc:
-                renamed.setdefault(desc, name)
+                renamed[desc] = name
     return pl.col("partnerDesc").replace(renamed) if renamed else pl.col("partnerDesc")
 
 
