@@ -72,3 +72,63 @@ def test_a_suspension_of_a_relevant_measure_is_relevant(events):
         dt.date(2025, 11, 7)
     ]
     assert "No. 46 [2024]" not in measures["measure"].to_list()  # gallium etc., not rare earths
+
+
+# --- the remaining rules, each with its exact outcome --------------------------------------
+
+HEADER = "date,jurisdiction,authority,announcement,kind,items,summary,source_url\n"
+NO_18 = "MOFCOM/GACC Announcement No. 18 [2025]"
+
+
+def test_a_missing_column_is_named(tmp_path):
+    from reanalysis.errors import MissingColumnError
+
+    path = tmp_path / "events.csv"
+    path.write_text(
+        HEADER.replace(",summary", ",note") + f"2025-04-04,CN,MOFCOM,{NO_18},announcement,,,x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MissingColumnError, match="line 1, column 'summary'"):
+        load_licence_events(path)
+
+
+def test_a_date_of_no_calendar_day_names_its_line(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text(
+        HEADER
+        + f"2025-04-04,CN,MOFCOM,{NO_18},announcement,,,https://a.example\n"
+        + f"2025-02-30,CN,MOFCOM,{NO_18},effective,,,https://a.example\n",
+        encoding="utf-8",
+    )  # 30 February passes the YYYY-MM-DD pattern but is no day
+    with pytest.raises(BadValueError, match=r"line 3, column 'date': found '2025-02-30'"):
+        load_licence_events(path)
+
+
+def test_events_naming_no_measure_give_an_empty_measure_table():
+    from reanalysis.events import MEASURE_SCHEMA
+
+    events = pl.DataFrame(
+        {"kind": ["agreement"], "date": [dt.date(2025, 11, 1)], "items": [None],
+         "announcement": ["a trade agreement"], "event_id": ["x"]}
+    )  # fmt: skip
+    got = licence_measures(events)
+    assert got.height == 0 and got.schema == MEASURE_SCHEMA
+
+
+def test_resolve_dates_from_a_measure_explicit_dates_or_neither(events):
+    from reanalysis.events import resolve_dates
+
+    measures = licence_measures(events)
+    assert resolve_dates(measures, "No. 18 [2025]") == {
+        "announced": dt.date(2025, 4, 4), "effective": dt.date(2025, 4, 4), "suspended": None}  # fmt: skip
+    assert resolve_dates(measures, "No. 18 [2025]", suspended="2025-12-01")["suspended"] == dt.date(
+        2025, 12, 1
+    )
+    assert resolve_dates(measures, announced="2025-01-02", effective="2025-02-03") == {
+        "announced": dt.date(2025, 1, 2), "effective": dt.date(2025, 2, 3), "suspended": None}  # fmt: skip
+    with pytest.raises(KeyError, match="no measure 'No. 1 \\[1999\\]'"):
+        resolve_dates(measures, "No. 1 [1999]")
+    with pytest.raises(ValueError, match="no effective date"):
+        resolve_dates(measures, announced="2025-01-02")
+    with pytest.raises(ValueError, match="no announced or effective date"):
+        resolve_dates(measures)

@@ -63,3 +63,18 @@ def test_build_sorted_returns_the_order_its_grid_is_for(name):
     assert (grid.pos - grid.start).tolist() == [month - Y24 for month in sorted_frame["m"]]
     assert np.array_equal(grid.pos, MonthGrid.build(sorted_frame, ["s"], "m").pos)
     assert (rows is None) == (name in ("sorted", "series by series"))
+
+
+def test_text_keys_out_of_order_are_grouped_like_categories():
+    # plain String keys (not Categorical) get codes of their own; interleaved rows still land
+    # in their series' cells: a 2024-01, b 2024-01, a 2024-12 -> a is 24 cells (pad + 2024)
+    frame = pl.DataFrame({"s": ["a", "b", "a"], "m": [Y24, Y24, Y24 + 11]})
+    grid = MonthGrid.build(frame, ["s"], "m")
+    assert (grid.pos - grid.start).tolist() == [0, 0, 11]
+    assert grid.start.tolist() == [PAD, 2 * PAD + 12, PAD]
+
+
+def test_no_rows_convert_to_no_dates():
+    got = first_of_month(pl.Series("yyyymm", [], dtype=pl.Int64))
+    assert got.dtype == pl.Date and got.len() == 0 and got.name == "yyyymm"
+    assert month_number(got).tolist() == []

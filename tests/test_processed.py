@@ -78,3 +78,21 @@ def test_main_names_each_file_written_then_says_nothing_changed(tmp_path, monkey
     ]
     assert processed.main() == 0
     assert capsys.readouterr().out == "data: nothing changed, data/processed is up to date\n"
+
+
+def test_make_data_runs_the_module_against_any_checkout(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copytree(paths.RAW, tmp_path / "data" / "raw")
+    env = dict(os.environ, REANALYSIS_ROOT=str(tmp_path))
+    command = [sys.executable, "-m", "reanalysis.processed"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert [line.split(" (")[0] for line in first.stdout.splitlines()] == [
+        f"data: wrote data/processed/{name}.parquet" for name in TABLES
+    ]
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert again.stdout == "data: nothing changed, data/processed is up to date\n"
+    assert_frame_equal(pl.read_parquet(tmp_path / "data/processed/series.parquet"), load_customs())

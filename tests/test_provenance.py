@@ -48,3 +48,11 @@ def test_loading_never_writes_to_raw():
 
 def test_vintage_names_the_latest_period_and_access_date():
     assert vintage().startswith("curated statements through 2025-12, accessed 2026-11")
+
+
+def test_a_sidecar_missing_a_field_names_it(tmp_path):
+    data = tmp_path / "x.csv"
+    data.write_text("a\n1\n")
+    (tmp_path / "x.csv.meta.yml").write_text("title: t\ndescription: d\nproducer: p\n")
+    with pytest.raises(ValueError, match="missing field\\(s\\) sources, access_date, licence"):
+        read_sidecar(data)
