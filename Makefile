@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS := never
 export PYTHONDONTWRITEBYTECODE :=
 JOBS ?= 2
 
-.PHONY: help env data reports test mutate lab bench lint clean browser snapshot
+.PHONY: help env data reports test mutate lab bench lint clean browser snapshot fuzz
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1m%-9s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -55,6 +55,11 @@ test: env browser ## Run unit tests, notebook checks (nbval) and the browser tes
 
 mutate: env ## Mutation testing of the modules changed since the last run (MODULES="growth readers" to pick)
 	@$(PY) tests/mutate.py $(MODULES)
+
+FUZZ_EXAMPLES ?= 4000
+fuzz: env ## Fuzz the readers: FUZZ_EXAMPLES (default 4000) mutated files per format
+	@HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:cacheprovider \
+	  tests/test_fuzz_readers.py -q --hypothesis-show-statistics
 
 lab: env ## Open JupyterLab on the project environment
 	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)

@@ -300,3 +300,42 @@ def test_a_comtrade_file_gives_the_same_figures_in_both_encodings(write):
     utf8 = load_customs(write("b.csv", latin1_comtrade(rows).decode("iso-8859-1").encode()))
     assert_frame_equal(latin1.drop("source_url"), utf8.drop("source_url"))
     assert latin1["period"].to_list() == [dt.date(2025, 1, 1), dt.date(2025, 2, 1)]
+
+
+def test_a_tidy_source_url_column_is_kept(write):
+    path = write("t.csv", "period,commodity,flow,partner,value,unit,source_url\n"
+                 "2025-01,ore,export,World,5,t,https://example.org/x\n")  # fmt: skip
+    got = load_customs(path).select(pl.col("source_url").cast(pl.String)).item()
+    assert got == "https://example.org/x"
+
+
+def test_a_parquet_quantity_written_as_text_is_parsed_or_named(tmp_path):
+    good, bad = tmp_path / "good.parquet", tmp_path / "bad.parquet"
+    frame = pl.DataFrame({"period": ["2025-01", "2025-02"], "commodity": ["ore"] * 2,
+                          "flow": ["export"] * 2, "partner": ["World"] * 2,
+                          "value": ["5", " 6.5 "], "unit": ["t"] * 2})  # fmt: skip
+    frame.write_parquet(good)
+    assert load_customs(good)["value_t"].to_list() == [5.0, 6.5]
+    frame.with_columns(value=pl.Series(["5", "six"])).write_parquet(bad)
+    err = fails(bad, BadValueError, 3, "value")
+    assert err.found == "six"
+
+
+def test_a_utf8_character_cut_at_the_end_of_the_file(write):
+    fails(write("t.csv", (TIDY + "2025-01,ore,export,World,5,t\n2025-02,").encode() + b"\xc3"),
+          EncodingError, 3, "commodity")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "content, error, line",
+    [
+        (TIDY + ROW + '2025-02,"ore"x,export,World,5,t\n', UnbalancedQuoteError, 3),
+        (TIDY + ROW + "2025-02,ore\r,export,World,5,t\n", NotTextError, 3),
+    ],
+)
+def test_problems_astride_a_block_boundary(write, monkeypatch, content, error, line):
+    from reanalysis.formats import layout
+
+    at = content.index('"x') + 1 if '"x' in content else content.index("\r") + 1
+    monkeypatch.setattr(layout, "BLOCK", at)  # the block ends right after the quote or CR
+    fails(write("t.csv", content), error, line)

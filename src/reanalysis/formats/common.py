@@ -80,7 +80,7 @@ BLANK_QUANTITY = "quantity blank in source"
 ONLY_PERCENT = "only a percentage stated"
 
 YEARS = (1900, 2200)  # the years a period may name, in every format
-PERIOD_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 PARSE_ERRORS = (pl.exceptions.PolarsError, OSError, ValueError)
 
 
@@ -153,7 +153,8 @@ def _parse_csv(
     def parse(types: dict[str, pl.DataType] | None) -> pl.DataFrame:
         if isinstance(source, io.BytesIO):
             source.seek(0)
-        lazy = pl.scan_csv(source, schema_overrides=types, infer_schema=False)
+        lazy = pl.scan_csv(source, schema_overrides=types, infer_schema=False,
+                           truncate_ragged_lines=layout.ragged)  # fmt: skip
         lazy = lazy.select(columns).with_row_index("_record")
         if keep is not None:
             lazy = lazy.filter(keep)
@@ -195,7 +196,7 @@ def _numbers_from_text(
             parsed[column] = parse_number(frame, path, column, signed=True)
         elif dtype.is_integer():
             text = pl.col(column).str.strip_chars()
-            flag_rows(frame, ~text.str.contains(r"^\d+$").fill_null(True), path, column,
+            flag_rows(frame, ~text.str.contains(r"^\+?[0-9]+$").fill_null(True), path, column,
                       expected.get(column, "a whole number"))  # fmt: skip
             parsed[column] = text.cast(dtype, strict=False)
         else:

@@ -57,14 +57,16 @@ QUOTING = 'a quote only around a whole field ("a, b"), doubled inside it ("say "
 class Layout:
     """What :func:`read_layout` found: the ``header`` names, the ``encoding`` to read with
     (``utf8`` or ``latin1``), the number of data ``records`` (empty lines included, as a
-    parser counts them), the indexes of the ``empty`` ones and, where a quoted field holds a
-    line break, each record's line (``None`` otherwise: record ``i`` is on line ``i + 2``)."""
+    parser counts them), the indexes of the ``empty`` ones (and, while problems are collected,
+    of the ragged ones, reported already) and, where a quoted field holds a line break, each
+    record's line (``None`` otherwise: record ``i`` is on line ``i + 2``)."""
 
     header: list[str]
     encoding: str
     records: int
     empty: np.ndarray
     lines: np.ndarray | None
+    ragged: bool = False
 
     def line_numbers(self) -> np.ndarray:
         """The line of each data record."""
@@ -99,6 +101,7 @@ class _Scan:
         self.open_at = -1  # the last opening quote
         self.close_at_end = False  # the block ended on a closing quote
         self.carry = b""  # the start of a UTF-8 character cut by the block's end
+        self.cr_at_end = False  # the block ended on a carriage return
         self.not_utf8: tuple[int, bytes] | None = None
         self.head = b""  # the first bytes, for the header
 
@@ -114,6 +117,9 @@ class _Scan:
         breaks = np.flatnonzero(block == NEWLINE)
         self._text(raw, block, len(breaks))
         commas = np.flatnonzero(block == COMMA)
+        if self.close_at_end and block[0] not in FIELD_END:  # after a closing quote
+            self._bad_quote(self.offset - 1, block)
+        self.close_at_end = False
         n_quotes = raw.count(b'"')
         if n_quotes or self.quotes % 2:
             quotes = np.flatnonzero(block == QUOTE)
@@ -149,6 +155,14 @@ class _Scan:
             report(NotTextError(self.path, self.line_at(self.offset + at, block), None,
                                 raw[at : at + 8], "text (a control byte: a binary file?)"))  # fmt: skip
             raise StopReading
+        if self.cr_at_end and raw[:1] != b"\n":
+            self._lone_cr(self.offset - 1, block)
+        returns = raw.count(b"\r")
+        self.cr_at_end = raw.endswith(b"\r")
+        if returns and returns != raw.count(b"\r\n") + self.cr_at_end:
+            cr = np.flatnonzero(block == CR)
+            nxt = block[np.minimum(cr + 1, len(block) - 1)]
+            self._lone_cr(self.offset + int(cr[(nxt != NEWLINE) & (cr + 1 < len(block))][0]), block)
         if self.not_utf8 is not None or (not self.carry and raw.isascii()):
             return
         data = self.carry + raw
@@ -162,10 +176,13 @@ class _Scan:
                 start = self.offset - len(self.carry) + exc.start
                 self.not_utf8 = (start, data[exc.start : exc.start + 4])
 
+    def _lone_cr(self, position: int, block: np.ndarray) -> None:
+        report(NotTextError(self.path, self.line_at(position, block), None, b"\r",
+                            "line breaks as \\n or \\r\\n (a carriage return alone is "
+                            "not one)"))  # fmt: skip
+        raise StopReading
+
     def _quotes(self, block: np.ndarray, quotes: np.ndarray) -> None:
-        if self.close_at_end and block[0] not in FIELD_END:
-            self._bad_quote(self.offset - 1, block)
-        self.close_at_end = False
         if not len(quotes):
             return
         opening = (np.arange(len(quotes)) + self.quotes) % 2 == 0
@@ -191,6 +208,8 @@ class _Scan:
         raise StopReading
 
     def finish(self, *, latin1: bool) -> Layout:
+        if self.cr_at_end:
+            self._lone_cr(self.offset - 1, np.zeros(0, dtype=np.uint8))
         if self.offset == 0 or (self.offset <= len(self.head) and not self.head.strip()):
             report(EmptyFileError(self.path, 1, None, "an empty file",
                                   "a header line and data rows"))  # fmt: skip
@@ -228,7 +247,9 @@ class _Scan:
             report(RaggedRowError(self.path, int(record_lines[record]),
                                   header[n] if n < len(header) else None, f"{n} fields",
                                   f"{len(header)} fields, as in the header"))  # fmt: skip
-        return Layout(header, encoding, len(ends) - 1, np.flatnonzero(data_empty), lines)
+        # while collecting, ragged rows are reported and then skipped like empty lines
+        skipped = np.flatnonzero(data_empty | ((data_fields != len(header)) & ~data_empty))
+        return Layout(header, encoding, len(ends) - 1, skipped, lines, bool(len(ragged)))
 
     def _cr_at(self, starts: np.ndarray, length: np.ndarray) -> np.ndarray:
         """For one-byte records, is that byte a carriage return? (read back from the file)"""
@@ -245,12 +266,12 @@ class _Scan:
         raw = self.head[:end] if end <= len(self.head) else _read_head(self.path, end)
         text = raw.decode("utf-8" if encoding == "utf8" else "iso-8859-1").lstrip("\ufeff")
         header = next(csv.reader(io.StringIO(text.rstrip("\r"), newline="")), [])
-        seen: set[str] = set()
-        for name in header:
-            if name in seen:
-                report(DuplicateColumnError(self.path, 1, name, ",".join(header)[:200],
-                                            "each column name once"))  # fmt: skip
-            seen.add(name)
+        twice = [name for i, name in enumerate(header) if name in header[:i]]
+        for name in twice:
+            report(DuplicateColumnError(self.path, 1, name, ",".join(header)[:200],
+                                        "each column name once"))  # fmt: skip
+        if twice:  # while collecting: which of the two columns holds the figures is unknown
+            raise StopReading
         return header
 
     def _encoding_error(self) -> None:
@@ -288,6 +309,8 @@ def read_header_line(path: Path) -> list[str]:
     first = head.split(b"\n", 1)[0]
     try:
         codes = np.frombuffer(first, dtype=np.uint8)
+        if ((codes < 32) & (codes != TAB)).any() and first.count(b"\r") != first.endswith(b"\r"):
+            raise csv.Error("control bytes or a carriage return alone")
         if ((codes < 32) & (codes != CR) & (codes != TAB)).any():
             raise csv.Error("control bytes")
         return next(csv.reader(io.StringIO(text, newline="")))

@@ -53,12 +53,14 @@ def read_statement_file(path: Path) -> pl.DataFrame:
                                if c in frame.columns])  # fmt: skip
     check_present(frame, path, "source_url", "the address of the source")
     if layout == MAGNET_HEADER:
+        check_present(frame, path, "partner", "a partner name")
+    if layout == MAGNET_HEADER:
         is_ytd = pl.col("partner").str.ends_with(YTD_SUFFIX)
         frame = frame.with_columns(
             commodity=pl.lit(MAGNET_COMMODITY),
             flow=pl.when(is_ytd).then(pl.lit("export_ytd")).otherwise(pl.lit("export")),
             partner_raw=pl.col("partner"),
-            partner=pl.col("partner").str.strip_suffix(YTD_SUFFIX),
+            partner=pl.col("partner").str.strip_suffix(YTD_SUFFIX).str.strip_chars(),
             ytd_t=pl.lit(None, pl.String),
         ).with_columns(
             ytd_t=pl.when(pl.col("flow") == "export_ytd").then(pl.col("value_t")),
@@ -67,7 +69,8 @@ def read_statement_file(path: Path) -> pl.DataFrame:
     else:
         frame = frame.with_columns(partner=pl.lit("World"), partner_raw=pl.lit("World"))
     check_members(frame, path, "flow", CUSTOMS_FLOWS)
-    flag_rows(frame, pl.col("flow").str.ends_with("_ytd") & pl.col("value_t").is_not_null(),
+    given = pl.col("value_t").str.strip_chars() != ""
+    flag_rows(frame, pl.col("flow").str.ends_with("_ytd") & given,
               path, "value_t", "blank on a year-to-date row (its level goes in ytd_t)")  # fmt: skip
     numbers = {c: parse_number(frame, path, c) for c in ("value_t", "ytd_t")}
     pcts = {c: parse_number(frame, path, c, signed=True) for c in
