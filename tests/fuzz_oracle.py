@@ -122,14 +122,16 @@ def _end(records: list, fields: list[str], line: int) -> None:
     records.append((line, fields))
 
 
-def number(text: str, *, signed: bool = False) -> float | None:
+def number(text: str, *, signed: bool = False, finite: bool = True) -> float | None:
     text = text.strip()
     if text == "":
         return None
     if not NUMBER.fullmatch(text):
         raise Refused
     value = float(text)
-    if value != value or value in (float("inf"), float("-inf")) or (not signed and value < 0):
+    if finite and (value != value or value in (float("inf"), float("-inf"))):
+        raise Refused
+    if not signed and value < 0:
         raise Refused
     return value
 
@@ -164,12 +166,37 @@ def _tidy(rows: list) -> list[tuple]:
     return out
 
 
+BREAKDOWNS = {"motCode": "0", "customsCode": "C00", "partner2Code": "0", "mosCode": "0"}
+FLAGS = {"True", "true", "TRUE", "1", "False", "false", "FALSE", "0"}
+FLOATS = ("netWgt", "primaryValue", "qty")
+
+
+def integer(text: str) -> int | None:
+    """An integer column as a parser reads it (blank or too large: None)."""
+    text = text.strip()
+    if text == "":
+        return None
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
+        raise Refused
+    value = int(text)
+    return value if -(2**63) <= value < 2**63 else None
+
+
 def _comtrade(rows: list, names: set[str]) -> list[tuple]:
+    # every row is parsed (numbers or blanks), even those set aside below
+    for _, row in rows:
+        integer(row["period"])
+        for column in FLOATS:
+            if column in names:
+                number(row[column], signed=True, finite=False)
+    monthly = [(line, row) for line, row in rows if key(row["freqCode"]) != "A"]
+    if not monthly:
+        raise Refused
+    rows = _totals(monthly, names)
     out = []
+    renamed = _partner_names(rows) if "partnerISO" in names else {}
     for line, row in rows:
         freq = key(row["freqCode"])
-        if freq == "A":
-            continue
         if freq != "M":
             raise Refused
         flow = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}.get(
@@ -179,20 +206,63 @@ def _comtrade(rows: list, names: set[str]) -> list[tuple]:
         if flow is None or commodity is None or partner is None:
             raise Refused
         kg = number(row["netWgt"])
-        if "primaryValue" in names:
-            number(row["primaryValue"])
-        text = row["period"].strip()
-        if not re.fullmatch(r"\+?[0-9]+", text):
-            raise Refused
-        yyyymm = int(text)
-        if not (1 <= yyyymm % 100 <= 12 and 1900 <= yyyymm // 100 <= 2200):
+        qty = number(row["qty"]) if "qty" in names else None
+        usd = number(row["primaryValue"]) if "primaryValue" in names else None
+        for flag in ("isNetWgtEstimated", "isQtyEstimated"):
+            if flag in names and row[flag] != "" and row[flag] not in FLAGS:
+                raise Refused
+        yyyymm = integer(row["period"])
+        if yyyymm is None or not (1 <= yyyymm % 100 <= 12 and 1900 <= yyyymm // 100 <= 2200):
             raise Refused
         month = f"{yyyymm // 100:04d}-{yyyymm % 100:02d}"
-        out.append((line, "month", month, commodity, flow, partner,
-                    None if kg is None else kg / 1000.0))  # fmt: skip
-    if not out:
-        raise Refused
+        out.append((line, "month", month, commodity, flow, renamed.get(partner, partner),
+                    _tonnes(kg, qty, usd, row, names)))  # fmt: skip
     return out
+
+
+def _tonnes(kg, qty, usd, row: dict, names: set[str]) -> float | None:
+    """netWgt in tonnes; else qty where it is in kilograms; a 0 beside a positive value is no
+    weight (the rule of reanalysis.formats.comtrade, written out)."""
+    valued = usd is not None and usd > 0
+    if "qtyUnitCode" not in names or row["qtyUnitCode"] != "8":
+        qty = None
+    if kg is not None and not (kg == 0 and valued):
+        return kg / 1000.0
+    if kg is None and qty is not None and not (qty == 0 and valued):
+        return qty / 1000.0
+    return None
+
+
+def _totals(rows: list, names: set[str]) -> list:
+    """The total rows; a key given only in breakdown rows refuses the file."""
+    columns = [c for c in BREAKDOWNS if c in names]
+
+    def is_total(row: dict) -> bool:
+        return all(row[c] == "" or row[c].strip() == BREAKDOWNS[c] for c in columns)
+
+    def row_key(row: dict) -> tuple:
+        keys = [c for c in ("reporterDesc", "flowCode", "cmdCode", "partnerDesc") if c in names]
+        return (*(key(row[c]) for c in keys), integer(row["period"]))
+
+    totals = [(line, row) for line, row in rows if is_total(row)]
+    present = {row_key(row) for _, row in totals}
+    if any(row_key(row) not in present for _, row in rows if not is_total(row)):
+        raise Refused
+    return totals
+
+
+def _partner_names(rows: list) -> dict[str, str]:
+    """partnerDesc -> canonical name through partnerISO (the naming rule itself is tested in
+    test_names; here it is applied the same way)."""
+    from reanalysis.names import canonical_partner
+
+    pairs = sorted({(key(r["partnerDesc"]), r["partnerISO"] or None) for _, r in rows},
+                   key=lambda p: (p[0] is None, p[0] or "", p[1] is None, p[1] or ""))  # fmt: skip
+    renamed: dict[str, str] = {}
+    for desc, iso in pairs:
+        if desc is not None and (name := canonical_partner(desc, iso)[0]) != desc:
+            renamed.setdefault(desc, name)
+    return renamed
 
 
 def _statements(rows: list, customs: bool) -> list[tuple]:

@@ -193,10 +193,12 @@ def _numbers_from_text(
     parsed = {}
     for column, dtype in schema.items():
         if dtype == pl.Float64:
-            parsed[column] = parse_number(frame, path, column, signed=True)
+            # as the parser would have read it: which rows matter, and their range, is the
+            # format's to check
+            parsed[column] = parse_number(frame, path, column, signed=True, finite=False)
         elif dtype.is_integer():
             text = pl.col(column).str.strip_chars()
-            flag_rows(frame, ~text.str.contains(r"^\+?[0-9]+$").fill_null(True), path, column,
+            flag_rows(frame, ~text.str.contains(r"^[+-]?[0-9]+$").fill_null(True), path, column,
                       expected.get(column, "a whole number"))  # fmt: skip
             parsed[column] = text.cast(dtype, strict=False)
         else:
@@ -244,14 +246,16 @@ def flag_rows(
     return hits.height > 0
 
 
-def parse_number(frame: pl.DataFrame, path: Path, column: str, *, signed: bool = False) -> pl.Expr:
-    """Parse a text column to Float64; report a non-number, an infinity, or (unless
-    ``signed``) a negative. A blank cell is null."""
+def parse_number(
+    frame: pl.DataFrame, path: Path, column: str, *, signed: bool = False, finite: bool = True
+) -> pl.Expr:
+    """Parse a text column to Float64; report a non-number, (unless not ``finite``) an infinity
+    or NaN, and (unless ``signed``) a negative. A blank cell is null."""
     text = pl.col(column).str.strip_chars()
     value = text.cast(pl.Float64, strict=False)
     given = text.is_not_null() & (text != "")
-    flag_rows(frame, given & (value.is_null() | ~value.is_finite()), path, column,
-              "a finite number")  # fmt: skip
+    bad = value.is_null() | ~value.is_finite() if finite else value.is_null()
+    flag_rows(frame, given & bad, path, column, "a finite number" if finite else "a number")
     if not signed:
         flag_rows(frame, value < 0, path, column, "a non-negative quantity")
     return value
