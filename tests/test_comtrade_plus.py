@@ -223,3 +223,30 @@ def test_a_month_that_is_not_a_month_is_refused(tmp_path):
     with pytest.raises(BadValueError) as err:
         load_customs(write_csv(tmp_path / "t.csv", rows))
     assert (err.value.line, err.value.column, err.value.found) == (3, "period", "202513")
+
+
+def test_every_problem_of_a_file_is_listed_while_collecting(tmp_path):
+    """What ``python -m reanalysis check`` relies on: each problem reported, none fatal."""
+    from reanalysis.errors import StopReading, collecting
+
+    rows = [row("202501"), row("202513"), row("202502", kg=5.0, mot=2100)]
+    rows[0]["isNetWgtEstimated"] = "maybe"
+    rows.append(row("2025", freq="A"))
+    with collecting() as problems:
+        read_statements(write_csv(tmp_path / "t.csv", rows))
+    assert [(type(p).__name__, p.line, p.column) for p in problems] == [
+        ("MissingTotalError", 4, "motCode"),
+        ("BadValueError", 2, "isNetWgtEstimated"),
+        ("BadValueError", 3, "period"),
+    ]
+    with collecting() as problems, pytest.raises(StopReading):
+        read_statements(write_csv(tmp_path / "a.csv", [row("2025", freq="A")]))
+    assert [type(p).__name__ for p in problems] == ["EmptyFileError"]
+
+
+def test_a_blank_partner_name_is_reported_not_renamed(tmp_path):
+    rows = [row("202501"), row("202502")]
+    rows[1]["partnerDesc"] = None
+    with pytest.raises(BadValueError) as err:
+        load_customs(write_csv(tmp_path / "t.csv", rows))
+    assert (err.value.line, err.value.column) == (3, "partnerDesc")

@@ -206,3 +206,10 @@ def test_a_tidy_file_may_say_which_quantities_are_estimated(write):
     with pytest.raises(BadValueError) as err:
         load_customs(write("v.csv", header + "2025-01,ore,export,World,10,t,perhaps\n"))
     assert (err.value.line, err.value.column, err.value.found) == (2, "weight_estimated", "perhaps")
+
+
+def test_a_tidy_file_with_sources_and_flags(write):
+    header = "period,commodity,flow,partner,value,unit,source_url,weight_estimated\n"
+    path = write("t.csv", header + "2025-01,ore,export,World,10,t,https://example.org/a,1\n")
+    got = load_customs(path)
+    assert got.select("source_url", "weight_estimated").row(0) == ("https://example.org/a", True)
