@@ -175,3 +175,17 @@ def test_the_snapshot_keeps_hs_codes_as_text(api, tmp_path):
 def test_the_access_time_is_utc_to_the_second():
     now = fetch_module._utcnow()
     assert now.tzinfo == dt.UTC and now.microsecond == 0
+
+
+def test_columns_beyond_the_47_are_kept_last_and_described(api, tmp_path):
+    rows = [{**r, "legacyFlagNew": 7} for r in months("202501")]
+    api((200, api_response(rows)))
+    path = fetch_comtrade(156, [0], ["850511"], "2025-01", "2025-01", directory=tmp_path)
+    header = path.read_text().splitlines()[0].split(",")
+    assert header == [*COMTRADE_COLUMNS, "legacyFlagNew"]
+    columns = read_sidecar(path)["columns"]
+    assert list(columns) == header
+    assert (columns["legacyFlagNew"], columns["netWgt"]) == (
+        "as the API returned it",
+        "net weight, kg",
+    )

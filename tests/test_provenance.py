@@ -9,10 +9,12 @@ from reanalysis.events import load_licence_events
 from reanalysis.provenance import raw_files, read_sidecar, sha256, vintage
 
 FILES = raw_files()
+# snapshots written by fetch_comtrade (none ship): sidecar checked, sources in the sidecar
+CURATED = [f for f in FILES if paths.RAW / "comtrade" not in f.parents]
 
 
 def test_the_shipped_files_are_there():
-    assert {f.name for f in FILES} == {"gacc_rare_earth_exports.csv", "magnet_exports.csv",
+    assert {f.name for f in CURATED} == {"gacc_rare_earth_exports.csv", "magnet_exports.csv",
                                        "licence_events.csv", "hs_codes.csv"}  # fmt: skip
 
 
@@ -28,7 +30,7 @@ def test_sidecar_describes_every_column(path):
     assert set(read_sidecar(path)["columns"]) == set(header)
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CURATED, ids=lambda p: p.name)
 def test_every_row_has_a_source_address(path):
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

@@ -116,11 +116,14 @@ def fetch_comtrade(
     if data.empty:
         raise FetchError(f"no rows for {_describe(query, start, end)}")
     _check_shape(data, query, start, end)
-    text = data[[*COMTRADE_COLUMNS, *(c for c in data.columns if c not in COMTRADE_COLUMNS)]]
+    columns = [*COMTRADE_COLUMNS, *(c for c in data.columns if c not in COMTRADE_COLUMNS)]
     folder.mkdir(parents=True, exist_ok=True)
-    snapshot = text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    snapshot = data[columns].to_csv(index=False, lineterminator="\n").encode("utf-8")
     _write_new(path, snapshot)
     meta = _sidecar(path, query, periods, key is not None, accessed, len(data), start, end)
+    meta["columns"] = {c: COLUMN_NOTES.get(c, "as in the Comtrade+ export" if c in
+                                           COMTRADE_COLUMNS else "as the API returned it")
+                       for c in columns}  # fmt: skip
     _write_new(sidecar_path(path), yaml.safe_dump(meta, sort_keys=False).encode("utf-8"))
     return path
 
@@ -211,7 +214,6 @@ def _sidecar(path: Path, query: dict, periods: list[str], keyed: bool, accessed:
         "sha256": sha256(path),
         "refresh": "Fetch again with reanalysis.fetch_comtrade and the same query: a new "
         "snapshot is written beside this one, never over it.",
-        "columns": {c: COLUMN_NOTES.get(c, "as in the Comtrade+ export") for c in COMTRADE_COLUMNS},
     }
 
 
