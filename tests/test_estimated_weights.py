@@ -160,6 +160,11 @@ def test_the_value_volume_chart_shows_three_panels_and_gaps_for_withheld_unit_va
     assert sorted(drawn.rows()) == [
         ("US dollars", 24, 1), ("US dollars per tonne", 12, 1), ("tonnes", 24, 1)]  # fmt: skip
     assert "image/svg+xml" in render(chart.to_dict())
+    fields = [t["field"] for t in chart.to_dict()["spec"]["encoding"]["tooltip"]]
+    assert fields == ["period", "measure", "value", "note", "source_url"]
+    assert chart.to_dict()["params"][0]["bind"] == "scales"  # the time axis zooms
+    notes = pl.DataFrame(chart.data).filter(pl.col("note") != "")
+    assert notes["measure"].unique().to_list() == ["tonnes"] and notes.height == 12
 
 
 def test_the_value_volume_chart_says_when_there_are_no_values(shipped):

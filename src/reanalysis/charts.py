@@ -588,12 +588,24 @@ def value_volume_chart(frame: pl.DataFrame, *, title: str) -> alt.Chart:
             .encode(text="text:N")
             .properties(title=title, width=640, height=30)
         )  # fmt: skip
+    estimated = pl.col("weight_estimated") if "weight_estimated" in frame.columns else pl.lit(False)
     long = (
         frame.filter(pl.col("months") == 1)
-        .unpivot(index=["period"], on=list(UNIT_VALUE_PANELS), variable_name="measure")
+        .with_columns(
+            source_url=pl.col("source_url").cast(pl.String),
+            estimated=estimated.fill_null(False),
+        )
+        .unpivot(index=["period", "source_url", "estimated"], on=list(UNIT_VALUE_PANELS),
+                 variable_name="measure")
         .filter(pl.col("value").is_not_null())
-        .with_columns(pl.col("measure").replace_strict(UNIT_VALUE_PANELS))
-    )
+        .with_columns(
+            note=pl.when("estimated", pl.col("measure") == "value_t")
+            .then(pl.lit("estimated weight"))
+            .otherwise(pl.lit("")),
+            measure=pl.col("measure").replace_strict(UNIT_VALUE_PANELS),
+        )
+        .drop("estimated")
+    )  # fmt: skip
     panels = list(UNIT_VALUE_PANELS.values())
     return (
         alt.Chart(month_runs(long, by=["measure"]))
@@ -603,9 +615,11 @@ def value_volume_chart(frame: pl.DataFrame, *, title: str) -> alt.Chart:
             alt.Y("value:Q", title=None, scale=alt.Scale(zero=True)),
             detail="run:N",
             tooltip=[alt.Tooltip("period:T", title="month", format=MONTH),
-                     alt.Tooltip("measure:N"), alt.Tooltip("value:Q", format=",.1f")],
+                     alt.Tooltip("measure:N"), alt.Tooltip("value:Q", format=",.1f"),
+                     alt.Tooltip("note:N", title="note"), alt.Tooltip("source_url:N", title="source")],
         )
-        .properties(width=640, height=140)
+        .add_params(_zoom())
+        .properties(width=640, height=140, name="data")
         .facet(row=alt.Row("measure:N", title=None, sort=panels,
                            header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=0)))
         .resolve_scale(y="independent")
