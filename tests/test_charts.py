@@ -289,3 +289,17 @@ def test_reported_chart_draws_computable_figures_only():
                           "source_url": [U, U]})  # fmt: skip
     chart = reported_chart(data_, title="t")
     assert data(chart.layer[1])["reported_pct"].to_list() == [1.0]
+
+
+def test_front_loading_chart_without_sources_or_windows_still_draws_every_month():
+    table = pl.DataFrame({"method": ["pre_mean"] * 2, "period": [D(2025, 1, 1), D(2025, 2, 1)],
+                          "months": [1, 1], "window": ["estimation"] * 2,
+                          "actual_t": [10.0, 12.0], "baseline_t": [11.0, 11.0]})  # fmt: skip
+    lines = data(layers(front_loading_chart(table, title="t"))[1])
+    assert lines.select("period", "series", "run", "note", "source_url").rows() == [
+        (D(2025, 1, 1), "actual", 0, "", None), (D(2025, 2, 1), "actual", 0, "", None),
+        (D(2025, 1, 1), "baseline: pre_mean", 0,
+         "modelled: what the baseline expects without the control", None),
+        (D(2025, 2, 1), "baseline: pre_mean", 0,
+         "modelled: what the baseline expects without the control", None),
+    ]  # fmt: skip

@@ -88,3 +88,20 @@ def test_each_executed_report_has_interactive_charts_a_picture_and_a_headline(sh
             assert output.data["image/svg+xml"].startswith("<svg")
         line = headline(out / f"{job.name}.ipynb")
         assert len(line) > 30 and html.escape(line) in index, job.name
+
+
+def test_the_chart_bundle_is_built_once_per_environment(tmp_path, monkeypatch):
+    import vl_convert
+
+    from reanalysis import reports
+
+    built = []
+    monkeypatch.setattr(vl_convert, "javascript_bundle", lambda: built.append(1) or "bundle")
+    monkeypatch.setattr(reports.sys, "prefix", str(tmp_path / "env"))
+    build = reports.chart_script.__wrapped__
+    assert build() == build() == "bundle" and built == [1]  # the second read the cache
+    cached = tmp_path / "env" / "share" / "reanalysis" / f"vega-bundle-{vl_convert.__version__}.js"
+    assert cached.read_text() == "bundle"
+    (tmp_path / "ro").write_text("a file where a folder should be")
+    monkeypatch.setattr(reports.sys, "prefix", str(tmp_path / "ro"))
+    assert build() == "bundle" and built == [1, 1]  # unwritable: built, not cached

@@ -120,3 +120,11 @@ def test_a_list_of_sources_shows_their_sites():
 def test_two_columns_with_one_header_are_refused():
     with pytest.raises(ValueError, match="'tonnes' twice"):
         table(pl.DataFrame({"value_t": [1.0], "tonnes": ["x"]}))
+
+
+def test_a_missing_month_and_a_titled_html_table():
+    got = table(pl.DataFrame({"period": [None], "value_t": [1.0]}, schema_overrides={
+        "period": pl.Date}), title="Title")  # fmt: skip
+    assert got.cells.row(0) == ("–", "1.0")
+    assert "Title" in got.html()
+    assert "Title" not in table(pl.DataFrame({"verdict": ["agrees"]})).html()
