@@ -1,0 +1,171 @@
+"""The bounded-memory path gives the in-memory path's growth frame, row for row, and its errors."""
+
+import polars as pl
+import pytest
+from benchmarks.generate import frame
+from polars.testing import assert_frame_equal
+
+from reanalysis import load_customs
+from reanalysis.dataset import growth_dataset, plan
+from reanalysis.errors import BadValueError, DuplicateRowError, EmptyFileError
+from reanalysis.growth import growth
+from reanalysis.readers import COMTRADE_REQUIRED
+
+SERIES_ORDER = ["reporter", "commodity", "flow", "partner", "period"]
+
+
+def in_series_order(growth_frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows sorted by series and month, series names as text (parts carry their own order)."""
+    return growth_frame.with_columns(pl.col(pl.Categorical).cast(pl.String)).sort(SERIES_ORDER)
+
+
+@pytest.fixture(scope="module")
+def extract(tmp_path_factory):
+    """A synthetic Comtrade+ extract (missing months, zero weights) as CSV, Parquet and Parquet
+    with its rows shuffled."""
+    folder = tmp_path_factory.mktemp("extract")
+    data = frame(3_000, seed=11)
+    data.write_csv(folder / "c.csv")
+    data.write_parquet(folder / "c.parquet", row_group_size=2_000)
+    data.sample(fraction=1.0, shuffle=True, seed=3).write_parquet(folder / "shuffled.parquet")
+    (folder / "rows.txt").write_text(str(data.height))
+    return folder
+
+
+def rows_of(extract) -> int:
+    return int((extract / "rows.txt").read_text())
+
+
+@pytest.mark.parametrize("name", ["c.csv", "c.parquet", "shuffled.parquet"])
+def test_batches_give_the_in_memory_growth_frame_row_for_row(extract, tmp_path, name):
+    source = extract / name
+    expected = growth(load_customs(source))
+    assert expected.height == rows_of(extract)  # every row a month of its own
+    assert expected["mom_pct"].null_count() > 500  # gaps and zero weights are part of the job
+    out = growth_dataset(source, tmp_path / "g", batch_rows=2_000, progress=False)
+    parts = sorted(out.iterdir())
+    assert 2 <= len(parts) <= 5  # at most ceil(rows / 2,000) batches, no empty one written
+    got = pl.read_parquet(out)
+    assert got.schema == expected.schema
+    assert_frame_equal(in_series_order(got), in_series_order(expected))
+    for part in parts:  # every series whole in one part
+        keys = pl.read_parquet(part).select("partner").unique()
+        others = pl.concat([pl.read_parquet(p) for p in parts if p != part]).select("partner")
+        assert keys.join(others, on="partner").height == 0
+
+
+def test_a_folder_of_parquet_files_is_one_input(extract, tmp_path):
+    data = pl.read_parquet(extract / "c.parquet")
+    (tmp_path / "in" / "year=2021").mkdir(parents=True)
+    data.head(4_000).write_parquet(tmp_path / "in" / "year=2021" / "a.parquet")
+    data.tail(data.height - 4_000).write_parquet(tmp_path / "in" / "b.parquet")
+    out = growth_dataset(tmp_path / "in", tmp_path / "g", batch_rows=5_000, progress=False)
+    expected = growth(load_customs(extract / "c.parquet")).drop("source_url")
+    got = pl.read_parquet(out)
+    assert_frame_equal(in_series_order(got.drop("source_url")), in_series_order(expected))
+    assert got["source_url"].unique().to_list() == [(tmp_path / "in").resolve().as_uri()]
+
+
+def test_progress_bar_counts_the_split_and_each_batch(extract, tmp_path, capsys):
+    growth_dataset(extract / "c.parquet", tmp_path / "g", batch_rows=4_000)
+    bar = capsys.readouterr().err
+    assert "growth: 100%" in bar and "4/4" in bar and "batch 3 of 3" in bar
+
+
+def test_target_is_replaced_only_when_asked(extract, tmp_path):
+    target = tmp_path / "g"
+    target.mkdir()
+    (target / "old.parquet").write_text("x")
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        growth_dataset(extract / "c.parquet", target, progress=False)
+    growth_dataset(extract / "c.parquet", target, progress=False, overwrite=True)
+    assert [p.name for p in target.iterdir()] == ["part-00000.parquet"]
+    assert [p.name for p in tmp_path.iterdir()] == ["g"]  # no temporary folder left behind
+
+
+COMTRADE_HEADER = ",".join(COMTRADE_REQUIRED) + "\n"
+ROWS = "".join(
+    f"M,2025{m:02d},X,850511,{p},{m}000\n" for p in ("Japan", "Korea") for m in (1, 2, 3)
+)
+
+
+def test_errors_name_the_source_row_as_the_in_memory_path_does(write, tmp_path):
+    path = write("c.csv", COMTRADE_HEADER + ROWS + "M,202504,X,850511,Korea,-5\n")
+    with pytest.raises(BadValueError) as in_memory:
+        load_customs(path)
+    with pytest.raises(BadValueError) as bounded:
+        growth_dataset(path, tmp_path / "g", batch_rows=3, progress=False)
+    assert str(bounded.value) == str(in_memory.value)
+    assert (bounded.value.file, bounded.value.line, bounded.value.column) == (
+        str(path),
+        8,
+        "netWgt",
+    )
+
+
+def test_a_repeated_key_names_both_source_lines(write, tmp_path):
+    path = write("c.csv", COMTRADE_HEADER + ROWS + "M,202502,X,850511,Japan,7\n")
+    with pytest.raises(DuplicateRowError) as err:
+        growth_dataset(path, tmp_path / "g", batch_rows=3, progress=False)
+    assert err.value.line == 8 and "as line 3 (2 t)" in err.value.expected
+
+
+def test_a_folder_error_names_the_file_and_its_row(tmp_path):
+    (tmp_path / "in").mkdir()
+    good = pl.read_csv((COMTRADE_HEADER + ROWS).encode(), schema_overrides={"cmdCode": pl.String})
+    good.write_parquet(tmp_path / "in" / "a.parquet")
+    good.with_columns(netWgt=pl.Series([1.0, 2.0, -3.0, 4.0, 5.0, 6.0])).with_columns(
+        period=pl.col("period") + 100
+    ).write_parquet(tmp_path / "in" / "b.parquet")
+    with pytest.raises(BadValueError) as err:
+        growth_dataset(tmp_path / "in", tmp_path / "g", progress=False)
+    assert (err.value.file, err.value.line) == (str(tmp_path / "in" / "b.parquet"), 4)
+
+
+def test_iso_8859_1_csv_reads_as_in_memory(write, tmp_path):
+    rows = ROWS.replace("Korea", "Côte d'Ivoire")
+    path = write("c.csv", (COMTRADE_HEADER + rows).encode("iso-8859-1"))
+    out = growth_dataset(path, tmp_path / "g", progress=False)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)),
+                       in_series_order(growth(load_customs(path))))  # fmt: skip
+    assert "Côte d'Ivoire" in pl.read_parquet(out)["partner"].cast(pl.String).to_list()
+
+
+def test_no_monthly_row_is_the_readers_error_on_the_source(write, tmp_path):
+    path = write("c.csv", COMTRADE_HEADER + "A,2025,X,850511,World,90000\n")
+    with pytest.raises(EmptyFileError, match="no monthly rows") as err:
+        growth_dataset(path, tmp_path / "g", progress=False)
+    assert err.value.file == str(path) and not (tmp_path / "g").exists()
+
+
+def test_batches_without_monthly_rows_are_skipped(write, tmp_path):
+    annual = "".join(f"A,2025,X,8505{i:02d},World,9\n" for i in range(20))
+    path = write("c.csv", COMTRADE_HEADER + annual + ROWS)
+    out = growth_dataset(path, tmp_path / "g", batch_rows=1, progress=False)
+    assert pl.read_parquet(out).height == 6 and len(list(out.iterdir())) < 26
+
+
+def test_only_records_formats_and_present_files(write, tmp_path):
+    shipped = write("s.csv", "period,flow,commodity,value_t,ytd_t,mom_pct_reported,"
+                    "yoy_pct_reported,source_url,quote\n2025-01,export,ore,1,,,,u,q\n")  # fmt: skip
+    with pytest.raises(ValueError, match="load_customs"):
+        plan(shipped)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match="no Parquet files"):
+        plan(tmp_path / "empty")
+    (tmp_path / "mixed").mkdir()
+    pl.DataFrame({"period": ["2025-01"], "commodity": ["ore"], "flow": ["export"],
+                  "partner": ["World"], "value": [1.0], "unit": ["t"]}).write_parquet(
+        tmp_path / "mixed" / "a.parquet")  # fmt: skip
+    pl.read_csv((COMTRADE_HEADER + ROWS).encode()).write_parquet(tmp_path / "mixed" / "b.parquet")
+    with pytest.raises(ValueError, match="a comtrade file among tidy files"):
+        plan(tmp_path / "mixed")
+
+
+def test_plan_takes_the_readers_columns_and_the_series_keys(extract):
+    p = plan(extract / "c.csv")
+    assert p.format == "comtrade" and p.csv
+    assert p.keys == ("reporterDesc", "flowCode", "cmdCode", "partnerDesc")
+    assert set(p.columns) == {*COMTRADE_REQUIRED, "primaryValue", "reporterDesc"}
+    assert abs(p.rows - rows_of(extract)) < 200  # estimated from the file size
+    assert plan(extract / "c.parquet").rows == rows_of(extract)  # counted
