@@ -3,7 +3,8 @@
 HS-6 codes x partners x 60 months of exports by one reporter, in the 47 columns of a
 Comtrade+ CSV, with about 4% of months missing and 3% zero weights. Cached in
 ``benchmarks/.cache/`` (git-ignored) as CSV and Parquet, and as Parquet with the rows shuffled;
-regenerated only when missing.
+regenerated only when missing. The 100-million-row extract (Parquet only) is written a few
+hundred codes at a time, so generating it takes little memory.
 """
 
 import sys
@@ -20,16 +21,25 @@ MONTHS = 60
 PARTNERS = 167
 SEED = 20261123
 SIZES = {"tiny": 10_000, "1m": 1_000_000, "10m": 10_000_000}
+LARGE = 100_000_000
+CODES_PER_CHUNK = 200  # about 1.9 million rows
+
+
+def codes_for(rows: int) -> int:
+    return max(1, round(rows / (PARTNERS * MONTHS * 0.96)))
 
 
 def frame(rows: int, seed: int = SEED) -> pl.DataFrame:
     """About ``rows`` synthetic monthly export rows with all 47 Comtrade+ columns."""
-    codes = max(1, round(rows / (PARTNERS * MONTHS * 0.96)))
-    rng = np.random.default_rng(seed)
+    return codes_frame(0, codes_for(rows), np.random.default_rng(seed))
+
+
+def codes_frame(first: int, codes: int, rng: np.random.Generator) -> pl.DataFrame:
+    """The rows of ``codes`` commodity codes from the ``first``-th on, series by series."""
     n = codes * PARTNERS * MONTHS
     month = np.tile(np.arange(MONTHS), codes * PARTNERS)
-    series = np.repeat(np.arange(codes * PARTNERS), MONTHS)
-    level = rng.lognormal(8, 2, codes * PARTNERS)[series]
+    series = np.repeat(np.arange(first * PARTNERS, (first + codes) * PARTNERS), MONTHS)
+    level = rng.lognormal(8, 2, codes * PARTNERS)[series - first * PARTNERS]
     season = 1 + 0.2 * np.sin(2 * np.pi * (month % 12) / 12)
     kg = np.round(level * season * rng.lognormal(0, 0.3, n), 1)
     kg[rng.random(n) < 0.03] = 0.0
@@ -91,6 +101,27 @@ def ensure(size: str) -> dict[str, Path]:
     return paths
 
 
+def ensure_large() -> Path:
+    """The cached 100-million-row Parquet extract, generated (chunk by chunk) when missing."""
+    import pyarrow.parquet as pq
+
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / "comtrade_100m.parquet"
+    if path.exists():
+        return path
+    start = time.perf_counter()
+    tmp, total, writer = path.with_suffix(".tmp"), codes_for(LARGE), None
+    for chunk, first in enumerate(range(0, total, CODES_PER_CHUNK)):
+        rng = np.random.default_rng(SEED + chunk)
+        table = codes_frame(first, min(CODES_PER_CHUNK, total - first), rng).to_arrow()
+        writer = writer or pq.ParquetWriter(tmp, table.schema, compression="zstd")
+        writer.write_table(table, row_group_size=1 << 20)
+    writer.close()
+    tmp.replace(path)
+    print(f"generated 100m in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return path
+
+
 def _write(data: pl.DataFrame, path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     data.write_csv(tmp) if path.suffix == ".csv" else data.write_parquet(tmp)
@@ -99,4 +130,4 @@ def _write(data: pl.DataFrame, path: Path) -> None:
 
 if __name__ == "__main__":
     for size in sys.argv[1:] or ["tiny"]:
-        print(ensure(size))
+        print(ensure_large() if size == "100m" else ensure(size))

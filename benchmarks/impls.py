@@ -1,9 +1,12 @@
-"""The same job three ways: load a Comtrade+ extract, then month-on-month and year-on-year for
+"""The same job several ways: load a Comtrade+ extract, then month-on-month and year-on-year for
 every series on a complete calendar (a missing or zero base gives null).
 
-Each returns a Polars frame: ``commodity, partner, period, value_t, mom_pct, yoy_pct``.
-Run one in its own process: ``python -m benchmarks.impls NAME INPUT OUTPUT.parquet``; it prints
-the seconds spent loading and computing (not writing the output) as JSON.
+``IMPLEMENTATIONS`` return a Polars frame: ``commodity, partner, period, value_t, mom_pct,
+yoy_pct``. ``WRITERS`` (reanalysis's bounded-memory and Dask paths) write the whole growth frame
+as a folder of Parquet parts themselves. ``scan floor`` only reads the columns the job needs.
+Run one in its own process: ``python -m benchmarks.impls NAME INPUT OUTPUT``; it prints as JSON
+the seconds spent loading and computing (for ``WRITERS``, also writing: that is their job), the
+seconds then spent writing the output, and the peak RSS.
 """
 
 import json
@@ -23,18 +26,37 @@ def with_reanalysis(path: Path) -> pl.DataFrame:
     return growth(load_customs(path)).select(OUTPUT)
 
 
+PANDAS_COLUMNS = ["freqCode", "period", "flowCode", "cmdCode", "partnerDesc", "netWgt"]
+PANDAS_DTYPES = {"freqCode": "category", "period": "int32", "flowCode": "category",
+                 "cmdCode": "string", "partnerDesc": "string", "netWgt": "float64"}  # fmt: skip
+
+
 def with_pandas(path: Path) -> pl.DataFrame:
     """What a competent pandas user writes: typed, column-pruned read; calendar joins."""
+    import pandas as pd
+
+    if path.suffix == ".parquet":
+        df = pd.read_parquet(path, columns=PANDAS_COLUMNS)
+    else:
+        df = pd.read_csv(path, usecols=PANDAS_COLUMNS, dtype=PANDAS_DTYPES)
+    return _pandas_growth(df)
+
+
+def with_pandas_pyarrow(path: Path) -> pl.DataFrame:
+    """The same with pandas's ``engine="pyarrow"`` readers (multi-threaded CSV parsing)."""
+    import pandas as pd
+
+    if path.suffix == ".parquet":
+        df = pd.read_parquet(path, columns=PANDAS_COLUMNS, engine="pyarrow")
+    else:
+        df = pd.read_csv(path, usecols=PANDAS_COLUMNS, dtype=PANDAS_DTYPES, engine="pyarrow")
+    return _pandas_growth(df)
+
+
+def _pandas_growth(df) -> pl.DataFrame:
     import numpy as np
     import pandas as pd
 
-    cols = ["freqCode", "period", "flowCode", "cmdCode", "partnerDesc", "netWgt"]
-    if path.suffix == ".parquet":
-        df = pd.read_parquet(path, columns=cols)
-    else:
-        dtypes = {"freqCode": "category", "period": "int32", "flowCode": "category",
-                  "cmdCode": "string", "partnerDesc": "string", "netWgt": "float64"}  # fmt: skip
-        df = pd.read_csv(path, usecols=cols, dtype=dtypes)
     df = df[df["freqCode"] == "M"]
     keys = ["cmdCode", "flowCode", "partnerDesc"]
     month = (df["period"] // 100) * 12 + df["period"] % 100 - 1
@@ -82,7 +104,83 @@ def with_duckdb(path: Path) -> pl.DataFrame:
     return duckdb.sql(query).pl()
 
 
-IMPLEMENTATIONS = {"reanalysis": with_reanalysis, "pandas": with_pandas, "duckdb": with_duckdb}
+def with_polars(path: Path) -> pl.DataFrame:
+    """What a competent Polars user writes: a lazy, column-pruned scan, then two self-joins on
+    the calendar month for the lags."""
+    if path.suffix == ".parquet":
+        source = pl.scan_parquet(path)
+    else:
+        source = pl.scan_csv(path, schema_overrides={"cmdCode": pl.String, "period": pl.Int64,
+                                                     "netWgt": pl.Float64})  # fmt: skip
+    keys = ["commodity", "flow", "partner"]
+    base = source.filter(pl.col("freqCode") == "M").select(
+        commodity="cmdCode", flow="flowCode", partner="partnerDesc",
+        m=(pl.col("period") // 100) * 12 + pl.col("period") % 100 - 1,
+        value_t=pl.col("netWgt") / 1000,
+    )  # fmt: skip
+    prev = base.select(*keys, m=pl.col("m") + 1, prev_t="value_t")
+    year = base.select(*keys, m=pl.col("m") + 12, year_t="value_t")
+    return (
+        base.join(prev, on=[*keys, "m"], how="left")
+        .join(year, on=[*keys, "m"], how="left")
+        .select(
+            "commodity",
+            "partner",
+            period=pl.date(pl.col("m") // 12, pl.col("m") % 12 + 1, 1),
+            value_t="value_t",
+            mom_pct=pl.when(pl.col("prev_t") > 0).then(
+                (pl.col("value_t") / pl.col("prev_t") - 1) * 100
+            ),
+            yoy_pct=pl.when(pl.col("year_t") > 0).then(
+                (pl.col("value_t") / pl.col("year_t") - 1) * 100
+            ),
+        )  # fmt: skip
+        .collect()
+    )
+
+
+def scan_floor(path: Path) -> pl.DataFrame:
+    """Only read the columns the reader takes, with the types it reads them as."""
+    from reanalysis.readers import COMTRADE_OPTIONAL, COMTRADE_REQUIRED
+
+    columns = [*COMTRADE_REQUIRED, *COMTRADE_OPTIONAL]
+    if path.suffix == ".parquet":
+        return pl.scan_parquet(path).select(columns).collect()
+    types = {"period": pl.Int64, "netWgt": pl.Float64, "primaryValue": pl.Float64}
+    return pl.scan_csv(path, schema_overrides=types, infer_schema=False).select(columns).collect()
+
+
+def bounded(source: Path, target: Path) -> None:
+    from reanalysis.dataset import growth_dataset
+
+    growth_dataset(source, target, progress=False)
+
+
+def on_dask(source: Path, target: Path) -> None:
+    """The Dask path on a local cluster of two single-threaded worker processes (their start
+    is not timed); the peak RSS reported adds the workers' to this process's."""
+    from distributed import Client, LocalCluster
+
+    from reanalysis.distributed import growth_on_cluster
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                     dashboard_address=None, memory_limit=0) as cluster,
+        Client(cluster) as client,
+    ):  # fmt: skip
+        client.wait_for_workers(2)
+        start = time.perf_counter()
+        growth_on_cluster(source, target, client)
+        on_dask.seconds = time.perf_counter() - start
+        on_dask.workers_mib = sum(client.run(peak_rss_mib).values())
+
+
+IMPLEMENTATIONS = {
+    "reanalysis": with_reanalysis, "pandas": with_pandas, "pandas, pyarrow": with_pandas_pyarrow,
+    "duckdb": with_duckdb, "polars": with_polars,
+}  # fmt: skip
+WRITERS = {"reanalysis, bounded memory": bounded, "reanalysis on Dask, 2 workers": on_dask}
+FLOOR = {"scan floor": scan_floor}
 
 
 def canonical_order(frame: pl.DataFrame) -> pl.DataFrame:
@@ -106,10 +204,22 @@ def peak_rss_mib() -> float:
 def main() -> None:
     name, source, target = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     start = time.perf_counter()
-    result = IMPLEMENTATIONS[name](source)
+    if name in WRITERS:
+        WRITERS[name](source, target)
+        seconds = getattr(WRITERS[name], "seconds", time.perf_counter() - start)
+        rss = peak_rss_mib() + getattr(WRITERS[name], "workers_mib", 0.0)
+        rows = pl.scan_parquet(target).select(pl.len()).collect().item()
+        print(json.dumps({"seconds": seconds, "write_seconds": 0.0, "rows": rows, "rss_mib": rss}))
+        return
+    result = {**IMPLEMENTATIONS, **FLOOR}[name](source)
     seconds = time.perf_counter() - start
-    result.write_parquet(target)
-    print(json.dumps({"seconds": seconds, "rows": result.height, "rss_mib": peak_rss_mib()}))
+    rss = peak_rss_mib()
+    start = time.perf_counter()
+    if name in IMPLEMENTATIONS:
+        result.write_parquet(target)
+    write = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "write_seconds": write, "rows": result.height,
+                      "rss_mib": rss}))  # fmt: skip
 
 
 if __name__ == "__main__":
