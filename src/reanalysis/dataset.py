@@ -31,16 +31,12 @@ import polars as pl
 from tqdm import tqdm
 
 from reanalysis.errors import EmptyFileError, InputError
+from reanalysis.formats.common import read_header
+from reanalysis.formats.comtrade import COMTRADE_OPTIONAL, COMTRADE_REQUIRED, _transcode_latin1
+from reanalysis.formats.tidy import TIDY_REQUIRED
 from reanalysis.growth import growth
 from reanalysis.loaders import load_customs
-from reanalysis.readers import (
-    COMTRADE_OPTIONAL,
-    COMTRADE_REQUIRED,
-    TIDY_REQUIRED,
-    _header,
-    _transcode_latin1,
-    detect_format,
-)
+from reanalysis.readers import detect_format
 
 BATCH_ROWS = 4_000_000  # rows per batch: about 0.9 GiB of peak memory on the Comtrade+ path
 # The columns of the source that the reader takes, and the ones that name a series.
@@ -90,7 +86,7 @@ def plan(source: str | Path) -> Plan:
     for f, other in formats.items():
         if other != fmt:
             raise ValueError(f"{f}: a {other} file among {fmt} files in {source}")
-    header = _header(files[0])
+    header = read_header(files[0])
     csv = files[0].suffix.lower() != ".parquet" and not source.is_dir()
     columns = tuple(c for c in READ_COLUMNS[fmt] if c in header)
     keys = tuple(c for c in SERIES_COLUMNS[fmt] if c in header)
