@@ -7,7 +7,7 @@ from polars.testing import assert_frame_equal
 
 from reanalysis import load_customs
 from reanalysis.dataset import growth_dataset, plan
-from reanalysis.errors import BadValueError, DuplicateRowError, EmptyFileError
+from reanalysis.errors import BadValueError, DuplicateRowError, EmptyFileError, RaggedRowError
 from reanalysis.growth import growth
 from reanalysis.readers import COMTRADE_REQUIRED
 
@@ -169,3 +169,25 @@ def test_plan_takes_the_readers_columns_and_the_series_keys(extract):
     assert set(p.columns) == {*COMTRADE_REQUIRED, "primaryValue", "reporterDesc"}
     assert abs(p.rows - rows_of(extract)) < 200  # estimated from the file size
     assert plan(extract / "c.parquet").rows == rows_of(extract)  # counted
+
+
+def test_lines_count_as_the_reader_counts_them(write, tmp_path):
+    """A quoted line break moves the rows after it down; an empty line is not a row."""
+    rows = ROWS.replace("Korea", '"Korea,\nRep."') + "\nM,202504,X,850511,Japan,-5\n"
+    path = write("c.csv", COMTRADE_HEADER + rows)
+    with pytest.raises(BadValueError) as in_memory:
+        load_customs(path)
+    with pytest.raises(BadValueError) as bounded:
+        growth_dataset(path, tmp_path / "g", batch_rows=2, progress=False)
+    assert str(bounded.value) == str(in_memory.value) and bounded.value.line == 12
+    fixed = write("d.csv", COMTRADE_HEADER + rows.replace("-5", "5"))
+    out = growth_dataset(fixed, tmp_path / "h", batch_rows=2, progress=False)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)),
+                       in_series_order(growth(load_customs(fixed))))  # fmt: skip
+
+
+def test_a_ragged_row_is_the_readers_error_on_the_source(write, tmp_path):
+    path = write("c.csv", COMTRADE_HEADER + ROWS + "M,202504,X,850511,Korea\n")
+    with pytest.raises(RaggedRowError) as err:
+        growth_dataset(path, tmp_path / "g", progress=False)
+    assert (err.value.file, err.value.line) == (str(path), 8)

@@ -75,3 +75,17 @@ def test_target_is_replaced_only_when_asked(client, write, tmp_path):
 
 def test_rows_are_numbered_within_their_file():
     assert _starts([0, 0, 1, 1, 1], [5, 7, 2, 3, 4]) == [0, 5, 0, 2, 5]
+
+
+def test_cluster_counts_lines_as_the_reader(client, write, tmp_path):
+    rows = ROWS.replace("Korea", '"Korea,\nRep."') + "\nM,202504,X,850511,Japan,-5\n"
+    path = write("c.csv", (COMTRADE_HEADER + rows).replace("Japan", "Côte").encode("iso-8859-1"))
+    with pytest.raises(BadValueError) as in_memory:
+        load_customs(path)
+    with pytest.raises(BadValueError) as err:
+        growth_on_cluster(path, tmp_path / "g", client)
+    assert str(err.value) == str(in_memory.value) and err.value.line == 12
+    fixed = write("d.csv", (COMTRADE_HEADER + rows.replace("-5", "5")).encode("iso-8859-1"))
+    out = growth_on_cluster(fixed, tmp_path / "h", client)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)),
+                       in_series_order(growth(load_customs(fixed))))  # fmt: skip

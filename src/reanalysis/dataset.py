@@ -22,7 +22,6 @@ target folder. Memory holds one batch at a time, whatever the size of the source
 
 import math
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,8 @@ from tqdm import tqdm
 
 from reanalysis.errors import EmptyFileError, InputError
 from reanalysis.formats.common import read_header
-from reanalysis.formats.comtrade import COMTRADE_OPTIONAL, COMTRADE_REQUIRED, _transcode_latin1
+from reanalysis.formats.comtrade import COMTRADE_OPTIONAL, COMTRADE_REQUIRED
+from reanalysis.formats.layout import read_layout
 from reanalysis.formats.tidy import TIDY_REQUIRED
 from reanalysis.growth import growth
 from reanalysis.loaders import load_customs
@@ -160,36 +160,48 @@ def split(plan: Plan, batches: int, folder: Path) -> list[Path]:
     (CSV for CSV sources, so the reader parses them as it would the source; uncompressed
     Parquet otherwise), each row with ``_file`` (index into ``plan.files``) and ``_line``
     (its line as the reader counts it). Rows keep their order within a batch."""
+    folder.mkdir(parents=True)
     scans = []
     for i, f in enumerate(plan.files):
-        scan = pl.scan_csv(f, infer_schema=False) if plan.csv else pl.scan_parquet(f)
-        scans.append(
-            scan.select(plan.columns)
-            .with_row_index("_line", offset=2)
-            .with_columns(pl.col("_line").cast(pl.Int64), _file=pl.lit(i, pl.Int32))
-        )
+        scan = _scan_csv(f, folder) if plan.csv else pl.scan_parquet(f).with_row_index("_record")
+        from_layout = "_line" in scan.collect_schema()
+        line = pl.col("_line") if from_layout else (pl.col("_record") + 2).cast(pl.Int64)
+        scans.append(scan.select(*plan.columns, _line=line, _file=pl.lit(i, pl.Int32)))
     batch = pl.struct(plan.keys).hash(HASH_SEED) % batches
     lazy = pl.concat(scans, how="vertical_relaxed").with_columns(_batch=batch)
     sink = pl.PartitionBy(folder, key="_batch", include_key=False, approximate_bytes_per_file=None)
-    try:
-        if plan.csv:
-            lazy.sink_csv(sink, mkdir=True)
-        else:
-            lazy.sink_parquet(sink, compression="uncompressed", mkdir=True)
-    except pl.exceptions.ComputeError as exc:  # a CSV in ISO-8859-1, as the reader accepts
-        if not (plan.csv and "utf-8" in str(exc).lower()):
-            raise
-        utf8 = _transcode_latin1(plan.files[0])
-        try:
-            shutil.rmtree(folder, ignore_errors=True)
-            return split(_with_files(plan, (utf8,)), batches, folder)
-        finally:
-            utf8.unlink()
+    if plan.csv:
+        lazy.sink_csv(sink)
+    else:
+        lazy.sink_parquet(sink, compression="uncompressed")
     return sorted(folder.glob("*/*"))
 
 
-def _with_files(plan: Plan, files: tuple[Path, ...]) -> Plan:
-    return Plan(plan.source, files, plan.format, plan.csv, plan.columns, plan.keys, plan.rows)
+def _scan_csv(path: Path, folder: Path) -> pl.LazyFrame:
+    """``path``'s records after the reader's layout check of the whole file (quotes, ragged
+    rows, encoding: its errors name the source's lines), each with its ``_line``; a file in
+    ISO-8859-1 is read from a UTF-8 copy in ``folder``."""
+    layout = read_layout(path, latin1=True)
+    if layout.encoding != "utf8":
+        copy = folder / "source-utf8.csv"
+        with (
+            path.open(encoding="iso-8859-1", newline="") as src,
+            copy.open("w", encoding="utf-8") as dst,
+        ):
+            for block in iter(lambda: src.read(1 << 22), ""):
+                dst.write(block)
+        path = copy
+    scan = pl.scan_csv(path, infer_schema=False).with_row_index("_record")
+    if len(layout.empty):  # empty lines are not rows
+        scan = scan.filter(~pl.col("_record").is_in(pl.Series(layout.empty).implode()))
+    if layout.lines is None:
+        return scan
+    lines = layout.lines  # a quoted field holds a line break: lines from the layout
+    return scan.with_columns(
+        _line=pl.col("_record").map_batches(
+            lambda r: pl.Series(lines[r.to_numpy()]), return_dtype=pl.Int64
+        )
+    )
 
 
 def batch_growth(batch: Path, plan: Plan) -> pl.DataFrame | None:

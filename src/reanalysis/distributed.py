@@ -22,6 +22,7 @@ import pandas as pd
 import polars as pl
 
 from reanalysis.dataset import Plan, batch_growth, plan
+from reanalysis.formats.layout import read_layout
 
 
 def growth_on_cluster(
@@ -50,9 +51,16 @@ def growth_on_cluster(
     if target.exists() and not overwrite:
         raise FileExistsError(f"{target} exists; pass overwrite=True to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    if plan_.csv:
+    lines = None  # each row's line, where it is not its row number + 2
+    if plan_.csv:  # the reader's layout check of the whole file first (its errors, encoding)
+        layout = read_layout(plan_.files[0], latin1=True)
+        if layout.lines is not None:  # a quoted line break: blocks cannot be cut at any newline
+            blocksize = None
+        if layout.lines is not None or len(layout.empty):
+            lines = np.delete(layout.line_numbers(), layout.empty)
         frame = dd.read_csv(str(plan_.files[0]), usecols=list(plan_.columns), dtype=str,
-                            keep_default_na=False, na_values=[""], blocksize=blocksize)  # fmt: skip
+                            keep_default_na=False, na_values=[""], blocksize=blocksize,
+                            encoding="utf-8" if layout.encoding == "utf8" else "iso-8859-1")  # fmt: skip
         lengths = frame.map_partitions(len).compute().tolist()
         files = [0] * len(lengths)
     else:
@@ -63,7 +71,7 @@ def growth_on_cluster(
             raise RuntimeError(f"Dask made {frame.npartitions} partitions of "
                                f"{len(lengths)} row groups")  # fmt: skip
     starts = _starts(files, lengths)
-    numbered = frame.map_partitions(_numbered, files, starts, meta=_meta(frame))
+    numbered = frame.map_partitions(_numbered, files, starts, lines, meta=_meta(frame))
     threads = sum(client.nthreads().values())
     wanted = partitions or max(threads, -(-plan_.rows // 2_000_000))
     by_series = numbered.shuffle(on=list(plan_.keys), npartitions=wanted)
@@ -117,11 +125,17 @@ def _meta(frame) -> pd.DataFrame:
 
 
 def _numbered(
-    part: pd.DataFrame, files: list[int], starts: list[int], partition_info=None
+    part: pd.DataFrame,
+    files: list[int],
+    starts: list[int],
+    lines: np.ndarray | None,
+    partition_info=None,
 ) -> pd.DataFrame:
-    """``part`` with ``_file`` and ``_line`` (as the reader counts lines: the first row is 2)."""
+    """``part`` with ``_file`` and ``_line`` (as the reader counts lines: the first row is 2,
+    unless ``lines`` gives each row's line)."""
     n = partition_info["number"]
-    line = np.arange(len(part), dtype=np.int64) + starts[n] + 2
+    row = np.arange(len(part), dtype=np.int64) + starts[n]
+    line = row + 2 if lines is None else lines[row]
     return part.assign(_line=line, _file=np.int32(files[n]))
 
 
