@@ -140,13 +140,18 @@ def with_polars(path: Path) -> pl.DataFrame:
 
 
 def scan_floor(path: Path) -> pl.DataFrame:
-    """Only read the columns the reader takes, with the types it reads them as."""
-    from reanalysis.readers import COMTRADE_OPTIONAL, COMTRADE_REQUIRED
+    """Only read the columns the reader takes (numbers as numbers, the rest as stored)."""
+    from reanalysis.dataset import plan
 
-    columns = [*COMTRADE_REQUIRED, *COMTRADE_OPTIONAL]
+    columns = list(plan(path).columns)
     if path.suffix == ".parquet":
         return pl.scan_parquet(path).select(columns).collect()
-    types = {"period": pl.Int64, "netWgt": pl.Float64, "primaryValue": pl.Float64}
+    types = {
+        "period": pl.Int64,
+        "netWgt": pl.Float64,
+        "primaryValue": pl.Float64,
+        "qty": pl.Float64,
+    }
     return pl.scan_csv(path, schema_overrides=types, infer_schema=False).select(columns).collect()
 
 

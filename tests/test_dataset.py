@@ -8,6 +8,7 @@ from polars.testing import assert_frame_equal
 from reanalysis import load_customs
 from reanalysis.dataset import growth_dataset, plan
 from reanalysis.errors import BadValueError, DuplicateRowError, EmptyFileError, RaggedRowError
+from reanalysis.formats.comtrade import SCHEMA as COMTRADE_SCHEMA
 from reanalysis.growth import growth
 from reanalysis.readers import COMTRADE_REQUIRED
 
@@ -24,7 +25,7 @@ def extract(tmp_path_factory):
     """A synthetic Comtrade+ extract (missing months, zero weights) as CSV, Parquet and Parquet
     with its rows shuffled."""
     folder = tmp_path_factory.mktemp("extract")
-    data = frame(3_000, seed=11)
+    data = frame(40_000, seed=11)  # 4 HS codes x 167 partners
     data.write_csv(folder / "c.csv")
     data.write_parquet(folder / "c.parquet", row_group_size=2_000)
     data.sample(fraction=1.0, shuffle=True, seed=3).write_parquet(folder / "shuffled.parquet")
@@ -42,24 +43,24 @@ def test_batches_give_the_in_memory_growth_frame_row_for_row(extract, tmp_path, 
     expected = growth(load_customs(source))
     assert expected.height == rows_of(extract)  # every row a month of its own
     assert expected["mom_pct"].null_count() > 500  # gaps and zero weights are part of the job
-    out = growth_dataset(source, tmp_path / "g", batch_rows=2_000, progress=False)
+    out = growth_dataset(source, tmp_path / "g", batch_rows=10_000, progress=False)
     parts = sorted(out.iterdir())
-    assert 2 <= len(parts) <= 5  # at most ceil(rows / 2,000) batches, no empty one written
+    assert 2 <= len(parts) <= 4  # at most ceil(rows / 10,000) batches, no empty one written
     got = pl.read_parquet(out)
     assert got.schema == expected.schema
     assert_frame_equal(in_series_order(got), in_series_order(expected))
-    for part in parts:  # every series whole in one part
-        keys = pl.read_parquet(part).select("partner").unique()
-        others = pl.concat([pl.read_parquet(p) for p in parts if p != part]).select("partner")
-        assert keys.join(others, on="partner").height == 0
+    for part in parts:  # every series whole in one part (all partners of an HS code)
+        keys = pl.read_parquet(part).select("commodity").unique()
+        others = pl.concat([pl.read_parquet(p) for p in parts if p != part]).select("commodity")
+        assert keys.join(others, on="commodity").height == 0
 
 
 def test_a_folder_of_parquet_files_is_one_input(extract, tmp_path):
     data = pl.read_parquet(extract / "c.parquet")
     (tmp_path / "in" / "year=2021").mkdir(parents=True)
-    data.head(4_000).write_parquet(tmp_path / "in" / "year=2021" / "a.parquet")
-    data.tail(data.height - 4_000).write_parquet(tmp_path / "in" / "b.parquet")
-    out = growth_dataset(tmp_path / "in", tmp_path / "g", batch_rows=5_000, progress=False)
+    data.head(14_000).write_parquet(tmp_path / "in" / "year=2021" / "a.parquet")
+    data.tail(data.height - 14_000).write_parquet(tmp_path / "in" / "b.parquet")
+    out = growth_dataset(tmp_path / "in", tmp_path / "g", batch_rows=15_000, progress=False)
     expected = growth(load_customs(extract / "c.parquet")).drop("source_url")
     got = pl.read_parquet(out)
     assert_frame_equal(in_series_order(got.drop("source_url")), in_series_order(expected))
@@ -67,9 +68,9 @@ def test_a_folder_of_parquet_files_is_one_input(extract, tmp_path):
 
 
 def test_progress_bar_counts_the_split_and_each_batch(extract, tmp_path, capsys):
-    growth_dataset(extract / "c.parquet", tmp_path / "g", batch_rows=4_000)
+    growth_dataset(extract / "c.parquet", tmp_path / "g", batch_rows=20_000)
     bar = capsys.readouterr().err
-    assert "growth: 100%" in bar and "4/4" in bar and "batch 3 of 3" in bar
+    assert "growth: 100%" in bar and "3/3" in bar and "batch 2 of 2" in bar
 
 
 def test_target_is_replaced_only_when_asked(extract, tmp_path):
@@ -138,6 +139,14 @@ def test_no_monthly_row_is_the_readers_error_on_the_source(write, tmp_path):
     assert err.value.file == str(path) and not (tmp_path / "g").exists()
 
 
+def test_a_parquet_file_without_rows_is_the_readers_error(tmp_path):
+    empty = pl.read_csv(COMTRADE_HEADER.encode(), schema_overrides={"cmdCode": pl.String})
+    empty.write_parquet(tmp_path / "c.parquet")
+    with pytest.raises(EmptyFileError) as err:
+        growth_dataset(tmp_path / "c.parquet", tmp_path / "g", progress=False)
+    assert err.value.file == str(tmp_path / "c.parquet")
+
+
 def test_batches_without_monthly_rows_are_skipped(write, tmp_path):
     annual = "".join(f"A,2025,X,8505{i:02d},World,9\n" for i in range(20))
     path = write("c.csv", COMTRADE_HEADER + annual + ROWS)
@@ -165,9 +174,9 @@ def test_only_records_formats_and_present_files(write, tmp_path):
 def test_plan_takes_the_readers_columns_and_the_series_keys(extract):
     p = plan(extract / "c.csv")
     assert p.format == "comtrade" and p.csv
-    assert p.keys == ("reporterDesc", "flowCode", "cmdCode", "partnerDesc")
-    assert set(p.columns) == {*COMTRADE_REQUIRED, "primaryValue", "reporterDesc"}
-    assert abs(p.rows - rows_of(extract)) < 200  # estimated from the file size
+    assert p.keys == ("reporterDesc", "flowCode", "cmdCode")
+    assert p.columns == tuple(COMTRADE_SCHEMA)  # every column the reader takes is there
+    assert abs(p.rows - rows_of(extract)) < 500  # estimated from the file size
     assert plan(extract / "c.parquet").rows == rows_of(extract)  # counted
 
 
@@ -191,3 +200,17 @@ def test_a_ragged_row_is_the_readers_error_on_the_source(write, tmp_path):
     with pytest.raises(RaggedRowError) as err:
         growth_dataset(path, tmp_path / "g", progress=False)
     assert (err.value.file, err.value.line) == (str(path), 8)
+
+
+def test_two_names_of_one_partner_are_one_series(write, tmp_path):
+    header = COMTRADE_HEADER.strip() + ",partnerISO\n"
+    rows = "".join(f"M,2025{m:02d},X,850511,{name},{m}000,KOR\n"
+                   for m, name in ((1, "Rep. of Korea"), (2, "Korea, Rep."), (3, "Rep. of Korea")))  # fmt: skip
+    path = write("c.csv", header + rows.replace("Korea, Rep.", '"Korea, Rep."'))
+    expected = growth(load_customs(path))
+    assert expected["partner"].n_unique() == 1 and expected["mom_pct"].to_list()[1:] == [
+        100.0,
+        50.0,
+    ]
+    out = growth_dataset(path, tmp_path / "g", batch_rows=1, progress=False)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from reanalysis.dataset import Plan, batch_growth, plan
+from reanalysis.dataset import Plan, batch_growth, plan, series_hash
 from reanalysis.formats.layout import read_layout
 
 
@@ -71,10 +71,10 @@ def growth_on_cluster(
             raise RuntimeError(f"Dask made {frame.npartitions} partitions of "
                                f"{len(lengths)} row groups")  # fmt: skip
     starts = _starts(files, lengths)
-    numbered = frame.map_partitions(_numbered, files, starts, lines, meta=_meta(frame))
+    numbered = frame.map_partitions(_numbered, plan_.keys, files, starts, lines, meta=_meta(frame))
     threads = sum(client.nthreads().values())
     wanted = partitions or max(threads, -(-plan_.rows // 2_000_000))
-    by_series = numbered.shuffle(on=list(plan_.keys), npartitions=wanted)
+    by_series = numbered.shuffle(on="_series", npartitions=wanted)
     with tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as tmp:
         staged = Path(tmp) / "growth"
         staged.mkdir()
@@ -119,24 +119,26 @@ def _starts(files: list[int], lengths: list[int]) -> list[int]:
 
 
 def _meta(frame) -> pd.DataFrame:
-    return frame._meta.assign(
-        _line=pd.Series([], dtype="int64"), _file=pd.Series([], dtype="int32")
-    )
+    empty = {"_line": "int64", "_file": "int32", "_series": "uint64"}
+    return frame._meta.assign(**{c: pd.Series([], dtype=t) for c, t in empty.items()})
 
 
 def _numbered(
     part: pd.DataFrame,
+    keys: tuple[str, ...],
     files: list[int],
     starts: list[int],
     lines: np.ndarray | None,
     partition_info=None,
 ) -> pd.DataFrame:
-    """``part`` with ``_file`` and ``_line`` (as the reader counts lines: the first row is 2,
-    unless ``lines`` gives each row's line)."""
+    """``part`` with ``_file``, ``_line`` (as the reader counts lines: the first row is 2,
+    unless ``lines`` gives each row's line) and ``_series`` (the same for every row of a
+    series, as the bounded path splits)."""
     n = partition_info["number"]
     row = np.arange(len(part), dtype=np.int64) + starts[n]
     line = row + 2 if lines is None else lines[row]
-    return part.assign(_line=line, _file=np.int32(files[n]))
+    series = pl.from_pandas(part[list(keys)]).select(series_hash(keys)).to_series().to_numpy()
+    return part.assign(_line=line, _file=np.int32(files[n]), _series=series)
 
 
 def _growth_part(part: pd.DataFrame, plan: Plan, staged: str, partition_info=None) -> pd.DataFrame:
