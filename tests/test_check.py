@@ -134,3 +134,16 @@ def test_a_damaged_parquet_file_is_one_problem(write, tmp_path):
     data = (tmp_path / "whole.parquet").read_bytes()
     path = write("cut.parquet", data[: len(data) - 10])
     assert [type(p).__name__ for p in check_file(path)] == ["CorruptFileError"]
+
+
+def test_a_parquet_file_with_a_corrupt_body_is_one_problem(write, tmp_path):
+    rows = 50
+    pl.DataFrame({"period": ["2025-01"] * rows, "commodity": ["ore"] * rows,
+                  "flow": ["export"] * rows, "partner": ["World"] * rows,
+                  "value": [5.0] * rows, "unit": ["t"] * rows}).write_parquet(
+        tmp_path / "whole.parquet", statistics=False, compression="uncompressed")  # fmt: skip
+    data = bytearray((tmp_path / "whole.parquet").read_bytes())
+    data[4:60] = b"\xff" * 56
+    assert [type(p).__name__ for p in check_file(write("bad.parquet", bytes(data)))] == [
+        "CorruptFileError"
+    ]

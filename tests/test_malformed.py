@@ -11,12 +11,15 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from reanalysis import load_customs
+from reanalysis.check import check_file
 from reanalysis.errors import (
     BadValueError,
     CorruptFileError,
     DuplicateColumnError,
+    EmptyFileError,
     EncodingError,
     InputError,
+    MissingColumnError,
     NotTextError,
     RaggedRowError,
     UnbalancedQuoteError,
@@ -339,3 +342,46 @@ def test_problems_astride_a_block_boundary(write, monkeypatch, content, error, l
     at = content.index('"x') + 1 if '"x' in content else content.index("\r") + 1
     monkeypatch.setattr(layout, "BLOCK", at)  # the block ends right after the quote or CR
     fails(write("t.csv", content), error, line)
+
+
+def test_a_missing_file_is_a_file_not_found_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        load_customs(tmp_path / "nope.csv")
+
+
+def test_a_statements_file_named_as_such_names_its_missing_column(write):
+    path = write("s.csv", "period,flow,commodity,value_t\n2025-01,export,ore,5\n")
+    with pytest.raises(MissingColumnError, match="ytd_t"):
+        load_customs(path, format="statements")
+
+
+def test_a_parser_failure_after_the_layout_check_is_still_typed(write, monkeypatch):
+    def broken(*args, **kwargs):
+        raise pl.exceptions.ComputeError("a parser bug")
+
+    monkeypatch.setattr(pl, "scan_csv", broken)
+    err = fails(write("t.csv", TIDY + ROW), CorruptFileError, None)
+    assert "a parser bug" in str(err.found)
+
+
+def test_comtrade_numbers_with_spaces_are_read_through_text(write):
+    got = load_customs(write("c.csv", COMTRADE + "M, 202501 ,X,850511,Japan,7000 , 1 \n"))
+    assert got.select("period", "value_t", "value_usd").row(0) == (dt.date(2025, 1, 1), 7.0, 1.0)
+
+
+def test_an_empty_text_table_is_an_empty_file(write):
+    from reanalysis.readers import read_text_csv
+
+    with pytest.raises(EmptyFileError):
+        read_text_csv(write("events.csv", b""))
+
+
+def test_a_long_and_a_short_row_in_one_block_are_both_found(write, monkeypatch):
+    from reanalysis.formats import layout
+
+    rows = ROW * 3 + "2025-02,ore,export,World,5,t,x\n2025-03,ore,export,World,5\n"
+    monkeypatch.setattr(layout, "BLOCK", len(TIDY) + 3 * len(ROW))  # both in the second block
+    fails(write("t.csv", TIDY + rows), RaggedRowError, 5)
+    problems = check_file(write("u.csv", TIDY + rows))
+    assert [(type(p).__name__, p.line) for p in problems] == [("RaggedRowError", 5),
+                                                              ("RaggedRowError", 6)]  # fmt: skip

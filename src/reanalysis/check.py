@@ -16,7 +16,6 @@ listing for that file. The exit status is 1 when any file has a problem.
 """
 
 import argparse
-import sys
 from pathlib import Path
 
 from reanalysis.errors import CorruptFileError, InputError, StopReading, collecting
@@ -101,7 +100,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"summary: {files - bad} of {files} file{'s' * (files > 1)} valid, "
           f"{total} problem{'s' * (total != 1)}")  # fmt: skip
     return 1 if bad else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -111,7 +111,7 @@ def read_text_csv(path: Path) -> pl.DataFrame:
     """Read a small CSV with every column as text, each row with its ``line``, after checking
     its layout (:func:`~reanalysis.formats.layout.read_layout`); empty lines are skipped."""
     layout = read_layout(path)
-    frame = _parse_csv(path, layout, io.BytesIO(path.read_bytes()), None, None, {})
+    frame = _parse_csv(path, layout, io.BytesIO(path.read_bytes()), None, {})
     if frame.height == 0:
         report(EmptyFileError(path, 2, None, "a header and no data rows", "at least one data row"))
         raise StopReading
@@ -123,21 +123,19 @@ def read_columns(
     schema: dict[str, pl.DataType],
     *,
     latin1: bool = False,
-    keep: pl.Expr | None = None,
     expected: dict[str, str] | None = None,
 ) -> pl.DataFrame:
-    """Columns ``schema`` of a CSV or Parquet file, rows satisfying ``keep``, each with its
-    ``line`` (Int64). Numbers are parsed by Polars; where that fails the columns are read as
+    """Columns ``schema`` of a CSV or Parquet file, each row with its ``line`` (Int64). Numbers are parsed by Polars; where that fails the columns are read as
     text and every cell that is not a number is reported with its line (and ``expected``
     text per column, if given). ``latin1`` reads a CSV
     that is not UTF-8 as ISO-8859-1 (transcoded in memory: nothing is written to disk)."""
     if is_parquet(path):
-        return _read_parquet(path, schema, keep, expected or {})
+        return _read_parquet(path, schema, expected or {})
     layout = read_layout(path, latin1=latin1)
     source: Path | io.BytesIO = path
     if layout.encoding == "latin1":
         source = io.BytesIO(path.read_bytes().decode("iso-8859-1").encode("utf-8"))
-    return _parse_csv(path, layout, source, schema, keep, expected or {})
+    return _parse_csv(path, layout, source, schema, expected or {})
 
 
 def _parse_csv(
@@ -145,7 +143,6 @@ def _parse_csv(
     layout: Layout,
     source: Path | io.BytesIO,
     schema: dict[str, pl.DataType] | None,
-    keep: pl.Expr | None,
     expected: dict[str, str],
 ) -> pl.DataFrame:
     columns = list(schema) if schema is not None else layout.header
@@ -155,14 +152,12 @@ def _parse_csv(
             source.seek(0)
         lazy = pl.scan_csv(source, schema_overrides=types, infer_schema=False,
                            truncate_ragged_lines=layout.ragged)  # fmt: skip
-        lazy = lazy.select(columns).with_row_index("_record")
-        if keep is not None:
-            lazy = lazy.filter(keep)
-        return lazy.collect()
+        return lazy.select(columns).with_row_index("_record").collect()
 
     try:
         frame = parse(schema)
     except PARSE_ERRORS:
+        read_layout(path, latin1=layout.encoding == "latin1", exact=True)  # a ragged row?
         try:
             frame = parse({c: pl.String for c in columns})
         except PARSE_ERRORS as exc:  # not expected after the layout check; never a bare error
@@ -207,7 +202,7 @@ def _numbers_from_text(
 
 
 def _read_parquet(
-    path: Path, schema: dict[str, pl.DataType], keep: pl.Expr | None, expected: dict[str, str]
+    path: Path, schema: dict[str, pl.DataType], expected: dict[str, str]
 ) -> pl.DataFrame:
     try:
         lazy = pl.scan_parquet(path).select(list(schema)).with_row_index("_record")
@@ -221,8 +216,7 @@ def _read_parquet(
     except PARSE_ERRORS:
         as_text = frame.with_columns(pl.col(list(schema)).cast(pl.String))
         frame = _numbers_from_text(path, as_text, schema, expected)
-    frame = frame.select("line", *schema)
-    return frame.filter(keep) if keep is not None else frame
+    return frame.select("line", *schema)
 
 
 def stated_at() -> pl.Expr:
