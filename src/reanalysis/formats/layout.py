@@ -22,7 +22,7 @@ data record to its line. Empty lines are not rows; every problem is reported thr
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
 >>> _ = p.write_bytes(b'a,b\\n"x\\ny",2\\n\\n3,4\\n')
 >>> layout = read_layout(p)
->>> layout.header, layout.records, layout.empty.tolist(), layout.lines.tolist()
+>>> layout.header, layout.records, layout.empty.tolist(), layout.line_numbers().tolist()
 (['a', 'b'], 3, [1], [2, 4, 5])
 >>> p.unlink()
 """
@@ -68,6 +68,12 @@ class Layout:
     empty: np.ndarray
     lines: np.ndarray | None
     ragged: bool = False
+
+    def line_numbers(self) -> np.ndarray:
+        """The line of each data record."""
+        if self.lines is not None:
+            return self.lines
+        return np.arange(2, self.records + 2, dtype=np.int64)
 
 
 def read_layout(path: Path, *, latin1: bool = False, exact: bool = False) -> Layout:
