@@ -18,7 +18,9 @@ from reanalysis.growth import (
     ZERO_BASE,
     check_reported,
     growth,
+    reasons,
     rolling,
+    weight_caveats,
 )
 from reanalysis.loaders import load_statements
 from test_growth import canonical
@@ -177,3 +179,37 @@ def test_a_figure_within_half_a_tonne_is_the_same_figure(write):
         "2025-04,export,ore,1101.5,,10.15,,https://b.example/3,fine",
     )
     assert got.select("reported_pct", "reason").rows() == [(10.1, None), (10.15, None)]
+
+
+def test_rolling_base_of_exactly_one_tonne_is_a_base():
+    # Jan-Mar 2024 sums to 0.25 + 0.25 + 0.5 = 1 t, Jan-Mar 2025 to 3 t: +200 %
+    rows = [(D(2024, m, 1), v) for m, v in ((1, 0.25), (2, 0.25), (3, 0.5))]
+    rows += [(D(2025, m, 1), 1.0) for m in (1, 2, 3)]
+    got = rolling(canonical(rows), 3).filter(pl.col("period") == D(2025, 3, 1))
+    assert got.select("sum_t", "yoy_pct", "note").row(0) == (3.0, 200.0, None)
+
+
+# --- summaries of a reported check and of a series' caveats ---------------------------------
+
+
+def test_reasons_most_frequent_first():
+    frame = pl.DataFrame(
+        {"verdict": ["not computable"] * 3 + ["agrees"], "reason": ["a", "b", "b", "c"]}
+    )
+    assert reasons(frame).rows() == [("b", 2), ("a", 1)]
+    assert reasons(frame, "agrees").rows() == [("c", 1)]
+
+
+def test_weight_caveats_keep_the_series_order_and_count_null_flags_as_not_estimated():
+    # 40 series in reverse order of name, one month each; the estimated flag is true, false or
+    # null (a null flag is no estimate)
+    names = [f"ore {i:02d}" for i in range(40, 0, -1)]
+    frame = pl.concat(
+        canonical([(D(2025, 1, 1), 1.0)], commodity=name).with_columns(
+            weight_estimated=pl.lit([True, False, None][i % 3], pl.Boolean)
+        )
+        for i, name in enumerate(names)
+    )
+    got = weight_caveats(frame)
+    assert got["commodity"].to_list() == names
+    assert got["estimated_months"].to_list() == [[1, 0, 0][i % 3] for i in range(40)]
