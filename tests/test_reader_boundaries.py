@@ -1,6 +1,7 @@
 """Reading rules at their edges: the rounding unit a stated figure implies, zero tonnage, and
 how far a cumulative may fall within a year before it is an error."""
 
+import polars as pl
 import pytest
 
 from reanalysis.errors import CumulativeError
@@ -46,3 +47,17 @@ def test_a_cumulative_may_fall_by_the_rounding_of_both_figures_and_no_more(write
 def test_a_cumulative_may_fall_across_a_new_year(write):
     got = statements(write, "2024-12,export,ore,,9000,,", "2025-01,export,ore,,700,,")
     assert got["value_t"].to_list() == [9000.0, 700.0]
+
+
+def test_comtrade_flow_codes_become_flow_names_and_an_unknown_code_is_refused(tmp_path):
+    from comtrade_plus import row, write_csv
+    from reanalysis.errors import BadValueError
+    from reanalysis.readers import read_statements
+
+    codes = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}
+    rows = [row() | {"flowCode": code} for code in codes]
+    got = read_statements(write_csv(tmp_path / "flows.csv", rows), format="comtrade")
+    assert got.select(pl.col("flow").cast(pl.String)).to_series().to_list() == list(codes.values())
+    bad = write_csv(tmp_path / "bad.csv", [row(), row() | {"flowCode": "E"}])
+    with pytest.raises(BadValueError, match=r"line 3, column 'flowCode': found 'E'"):
+        read_statements(bad, format="comtrade")
