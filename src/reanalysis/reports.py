@@ -259,13 +259,16 @@ document.querySelectorAll("div.reanalysis-chart").forEach(function (div, i) {
     window.reanalysisViews[i] = result.view;
   });
 });"""
+CHART_PLACEHOLDER = "<div>reanalysis-chart-{}</div>"
 PAGE_CSS = """<style>.reanalysis-nav{font:13px sans-serif;color:#555;margin:.5em 0 1em}
 .reanalysis-chart{margin:.5em 0}.reanalysis-chart-view:empty{display:none}</style>"""
 
 
-def _chart_outputs(nb) -> int:
-    """Turn each chart output (Vega spec + SVG) into HTML holding both; return how many."""
-    charts = 0
+def _chart_outputs(nb) -> list[str]:
+    """Replace each chart output (Vega spec + SVG) by a placeholder; return the HTML of each,
+    which holds both. The exporter re-parses every HTML output (BeautifulSoup, 0.3 s a report
+    for the charts' SVG), so the charts go in after it, in place of their placeholders."""
+    charts = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
@@ -273,9 +276,8 @@ def _chart_outputs(nb) -> int:
             if vega is None:
                 continue
             spec = json.dumps(data[vega], separators=(",", ":")).replace("</", "<\\/")
-            output["data"] = {"text/html": CHART_DIV.format(svg=data.get("image/svg+xml", ""),
-                                                            spec=spec)}  # fmt: skip
-            charts += 1
+            charts.append(CHART_DIV.format(svg=data.get("image/svg+xml", ""), spec=spec))
+            output["data"] = {"text/html": CHART_PLACEHOLDER.format(len(charts) - 1)}
     return charts
 
 
@@ -311,6 +313,8 @@ def to_html(nb, title: str, notebook: str | None = None) -> str:
         nav = (f'<p class="reanalysis-nav">The executed notebook, with its code: '
                f'<a href="{link}">{link}</a> · <a href="index.html">all reports</a></p>')  # fmt: skip
         body = re.sub(r"(<main>)", lambda m: m.group(1) + nav, body, count=1)
+    for i, chart in enumerate(charts):
+        body = body.replace(CHART_PLACEHOLDER.format(i), chart, 1)
     if charts:
         script = chart_script().replace("</script", "<\\/script")
         body = body.replace("</body>", f"<script>{script}</script>\n<script>{CHART_LOADER}"
