@@ -22,11 +22,17 @@ class Refused(Exception):
 
 
 def expected(data: bytes) -> list[tuple] | None:
-    """Sorted figures ``(line, measure, period, commodity, flow, partner, value_t)`` or None."""
+    """Sorted figures ``(line, measure, period, commodity, flow, partner, value_t)`` or None.
+    Partner names then follow :func:`reanalysis.names.canonical_partner` (``USA`` is
+    ``United States``; tested in test_names), as the readers apply it to every format."""
     try:
-        return sorted(_figures(data), key=repr)
+        figures = _figures(data)
     except Refused:
         return None
+    from reanalysis.names import canonical_partner  # the naming rule, applied to every format
+
+    named = [(*f[:5], canonical_partner(f[5])[0], f[6]) for f in figures]
+    return sorted(named, key=repr)
 
 
 def _figures(data: bytes) -> list[tuple]:

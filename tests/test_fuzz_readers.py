@@ -281,6 +281,8 @@ FOUND: list[tuple[str, bytes]] = [
     # keys lose Unicode whitespace too (U+0085, U+00A0): a key of only that is blank
     ("NEL key", TIDY_HEAD + "2025-01,\x85,export,World,5,t\n".encode()),
     ("NBSP around a key", TIDY_HEAD + "2025-01,\xa0ore\xa0,export,World,5,t\n".encode()),
+    # partners are named by reanalysis.names in every format: a code is a country's name
+    ("partner as a code", TIDY_HEAD + b"2025-01,ore,export,KW,5,t\n2025-02,ore,export,010,5,t\n"),
 ]  # fmt: skip
 
 
