@@ -131,6 +131,14 @@ def test_a_suspension_straddle_goes_after_suspension_or_is_split():
         "estimation", "anticipation", "anticipation", "after_suspension"]  # fmt: skip
     assert windows(frame, dates, 3, "post")["window"][2] == "after_suspension"
     assert windows(frame, dates, 3, "split")["anticipation_share"][2] == 6 / 30
+    assert windows(frame, dates, 3, "split")["post_share"].to_list() == [None, 0.0, 0.0, None]
+    result = front_loading(canonical([(D(2025, m, 1), 100.0 * m) for m in range(1, 13)]),
+                           announced="2025-10-09", effective="2025-11-08", suspended="2025-11-07",
+                           baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
+    split = result.sensitivity.filter(pl.col("straddle") == "split").row(0, named=True)
+    mean = sum(100.0 * m for m in range(1, 10)) / 9  # January to September
+    assert split["excess_t"] == pytest.approx(1000 - mean + (1100 - mean) * 6 / 30)
+    assert split["payback_t"] is None and split["net_t"] == split["excess_t"]
 
 
 @settings(max_examples=25, deadline=None)

@@ -30,7 +30,7 @@ TABLE_SCHEMA = pl.Schema(
     {
         "method": pl.String, "period": pl.Date, "months": pl.Int8, "window": pl.String,
         "straddles": pl.Boolean, "actual_t": pl.Float64, "baseline_t": pl.Float64,
-        "gap_t": pl.Float64, "anticipation_share": pl.Float64,
+        "gap_t": pl.Float64, "anticipation_share": pl.Float64, "post_share": pl.Float64,
     }
 )  # fmt: skip
 SENSITIVITY_SCHEMA = pl.Schema(
@@ -57,15 +57,14 @@ def sums(labelled: pl.DataFrame, fitted: Fit, level: float | None) -> dict:
     gap = actual - fitted.baseline
     known = ~np.isnan(gap)
     window = labelled["window"].to_numpy()
-    share = labelled["anticipation_share"].fill_null(0.0).to_numpy()
+    ahead = labelled["anticipation_share"].fill_null(0.0).to_numpy()
+    after = labelled["post_share"].fill_null(0.0).to_numpy()
     weights = {
-        "excess": np.where(known & np.isin(window, ["anticipation", "split"]), share, 0.0),
-        "payback": np.where(known & np.isin(window, ["post", "split"]), 1 - share, 0.0),
+        "excess": np.where(known & np.isin(window, ["anticipation", "split"]), ahead, 0.0),
+        "payback": np.where(known & np.isin(window, ["post", "split"]), after, 0.0),
     }
     weights["net"] = weights["excess"] + weights["payback"]
-    used = {"excess": known & np.isin(window, ["anticipation", "split"]),
-            "payback": known & np.isin(window, ["post", "split"])}  # fmt: skip
-    used["net"] = used["excess"] | used["payback"]
+    used = {name: known & (w > 0) for name, w in weights.items()}
     row = {
         "anticipation_months": int(used["excess"].sum()),
         "post_months": int(used["payback"].sum()),

@@ -47,12 +47,13 @@ def windows(
     straddle: str = "majority",
     excluded: list[tuple[dt.date, dt.date]] = (),
 ) -> pl.DataFrame:
-    """``frame`` with ``window``, ``straddles`` and ``anticipation_share`` (module docstring).
+    """``frame`` with ``window``, ``straddles``, ``anticipation_share`` and ``post_share``.
 
     ``excluded`` holds date ranges [from, to): estimation months overlapping one are labelled
     ``excluded``. ``anticipation_share`` is the part of a month's gap counted as excess (1 in
     the anticipation window, 0 in the post window, the share of days for ``split``; the rest is
-    payback), null outside the event window and for a ``dropped`` month.
+    payback: ``post_share``, 0 for the days after a suspension), null outside the event window
+    and for a ``dropped`` month.
     """
     if straddle not in STRADDLES:
         raise ValueError(f"straddle {straddle!r}: expected one of {', '.join(STRADDLES)}")
@@ -112,4 +113,9 @@ def windows(
         .when(pl.col("window") == "post").then(0.0)
         .when(pl.col("window") == "split").then(split)
         .otherwise(None),
+    ).with_columns(
+        # a suspended control's split month: the days after the suspension are in no window
+        post_share=pl.when(pl.col("window") == "split").then(
+            1 - pl.col("anticipation_share") if dates.effective else 0.0
+        ).otherwise(1 - pl.col("anticipation_share")),
     ).drop(pl.selectors.starts_with("_d_"))  # fmt: skip
