@@ -138,6 +138,13 @@ def test_front_loading_chart_leaves_combined_months_off(every_chart):
     assert lines.height and not lines.filter(pl.col("period").dt.month() == 1).height
 
 
+def test_front_loading_chart_context_starts_before_the_event_not_an_excluded_month(every_chart):
+    # No. 18 [2025] on rare earths excludes 2023-12..2024-02 (No. 57 [2023]) from estimation;
+    # the 12 months of context still end at the event (2025-04), so start at 2024-04
+    lines = data(layers(every_chart["front_loading"])[1])
+    assert lines["period"].min() == D(2024, 4, 1)
+
+
 # 3. no line across a missing month, anywhere
 
 

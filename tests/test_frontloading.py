@@ -6,6 +6,7 @@ import math
 import polars as pl
 import pytest
 
+from reanalysis.events import MEASURE_SCHEMA
 from reanalysis.frontloading import (
     METHODS,
     Dates,
@@ -16,6 +17,8 @@ from reanalysis.frontloading import (
     windows,
 )
 from test_growth import canonical
+
+NO_MEASURES = pl.DataFrame(schema=MEASURE_SCHEMA)  # no earlier measure to exclude
 
 D = dt.date
 X, Y = 120.0, 45.0  # planted excess per anticipation month, shortfall per post month
@@ -33,6 +36,7 @@ def planted(level) -> pl.DataFrame:
 
 
 def run(frame, **kw):
+    kw.setdefault("measures", NO_MEASURES)
     return front_loading(frame, announced="2024-02-01", effective="2024-04-01", **kw).summary
 
 
@@ -59,12 +63,16 @@ def test_a_seasonal_trending_series_gives_back_the_bump(method):
 
 def test_placebos_in_clean_years_find_nothing():
     got = run(planted(lambda i, m: 1000.0), baseline="seasonal_naive").row(0, named=True)
-    assert got["placebo_n"] == 2 and got["placebo_share"] == 0.0
+    # pretend announcements 2022-02 (the first with 12 months of drift behind it) to 2023-09
+    # (the last whose event window, 5 months, ends before 2024-02): 20 draws, all zero
+    assert got["placebo_n"] == 20 and got["placebo_share"] == 0.0
 
 
 def test_a_sparse_series_works_with_the_pre_announcement_mean_only():
     sparse = canonical([(D(2025, 1, 1), 100.0), (D(2025, 2, 1), 150.0), (D(2025, 3, 1), 0.0)])
-    got = front_loading(sparse, announced="2025-02-01", effective="2025-03-01").summary
+    got = front_loading(
+        sparse, announced="2025-02-01", effective="2025-03-01", measures=NO_MEASURES
+    ).summary
     rows = {r["method"]: r for r in got.iter_rows(named=True)}
     assert (rows["pre_mean"]["excess_t"], rows["pre_mean"]["payback_t"]) == (50.0, -100.0)
     assert rows["seasonal_naive"]["status"].startswith("no month of the last 12")
@@ -76,7 +84,7 @@ def test_kilogram_scale_series_scale_linearly():
     big = run(planted(lambda i, m: 1000.0))
     small = front_loading(
         planted(lambda i, m: 1000.0).with_columns(pl.col("value_t") / 1000),
-        announced="2024-02-01", effective="2024-04-01",
+        announced="2024-02-01", effective="2024-04-01", measures=NO_MEASURES,
     ).summary  # fmt: skip
     assert small["excess_t"].to_list() == pytest.approx([x / 1000 for x in big["excess_t"]])
 
@@ -107,15 +115,16 @@ def test_straddling_months_follow_the_documented_rule():
 
 def test_same_day_controls_and_suspensions_say_what_they_leave_out():
     frame = planted(lambda i, m: 1000.0)
-    same_day = front_loading(frame, announced="2024-04-04", effective="2024-04-04")
+    same_day = front_loading(frame, announced="2024-04-04", effective="2024-04-04",
+                             measures=NO_MEASURES)  # fmt: skip
     assert same_day.summary["excess_t"].null_count() == 3
     assert same_day.notes == ["announced and effective on the same day: no anticipation window "
                               "unless a rumour date is argued"]  # fmt: skip
     with_rumour = front_loading(frame, announced="2024-04-04", effective="2024-04-04",
-                                rumour="2024-02-01", baseline="pre_mean")  # fmt: skip
+                                rumour="2024-02-01", baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
     assert with_rumour.summary["excess_t"].to_list() == pytest.approx([2 * X])
     suspended = front_loading(frame, announced="2024-02-01", effective="2024-04-08",
-                              suspended="2024-04-07", baseline="pre_mean")  # fmt: skip
+                              suspended="2024-04-07", baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
     assert suspended.summary["payback_t"].to_list() == [None]
     assert "no post window" in suspended.notes[0]
 
@@ -155,11 +164,16 @@ def test_event_study_measures_deviation_from_the_pre_event_mean():
 
 def test_describe_reads_the_result():
     result = front_loading(planted(lambda i, m: 1000.0), announced="2024-02-01",
-                           effective="2024-04-01", baseline="pre_mean")  # fmt: skip
-    assert describe(result)[0] == ("With the pre mean baseline: +240 t against baseline over 2 "
-                                   "anticipation month(s) (95% band +240 to +240 t); -135 t over "
-                                   "3 post month(s).")  # fmt: skip
-    assert describe(result)[-1].startswith(
-        "Every baseline with a band puts the anticipation months above"
-    )
+                           effective="2024-04-01", baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
+    # placebo announcements 2021-02 (one month of history) to 2023-09 (event window ends 2024-01)
+    assert describe(result) == [
+        "With the pre mean baseline: +240 t against baseline over 2 anticipation month(s) (95% "
+        "band +240 to +240 t); -135 t over 3 post month(s) (95% band -135 to -135 t); net +105 t "
+        "(95% band +105 to +105 t).",
+        "  In 0 of 32 placebo dates (the same windows moved back month by month before the "
+        "control) the pre mean excess was at least as large.",
+        "Without control series no method separates the control from a market-wide swing: every "
+        "baseline is fitted on this series alone.",
+        "Verdict: inconclusive: only the pre mean baseline gives an excess.",
+    ]
     assert rounded(result.summary)["excess_t"].to_list() == [240.0]

@@ -470,7 +470,7 @@ def front_loading_chart(
     anticipation and post windows shaded; ``context_months`` of estimation months before.
     Combined January-February observations are left off (they are two months); lines stop at
     missing months. ``sources`` (the series) gives each month's note and source address."""
-    shown = table.filter(pl.col("window") != "estimation")
+    shown = table.filter(~pl.col("window").is_in(["estimation", "excluded"]))
     if shown.height == 0:
         shown = table
     first = shown["period"].min()

@@ -190,3 +190,85 @@ def resolve_dates(
     if missing:
         raise ValueError(f"no {' or '.join(missing)} date: give a measure or the date(s)")
     return found
+
+
+# Rare-earth elements by name: a measure naming some of them covers fewer items than a series
+# of all rare earths (or of magnets made from any of them).
+RARE_EARTH_ELEMENTS = (
+    "lanthanum", "cerium", "praseodymium", "neodymium", "promethium", "samarium", "europium",
+    "gadolinium", "terbium", "dysprosium", "holmium", "erbium", "thulium", "ytterbium",
+    "lutetium", "scandium", "yttrium",
+)  # fmt: skip
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def dates_sentence(dates: dict[str, dt.date | None], measure: str | None = None,
+                   rumour: dt.date | str | None = None) -> str:  # fmt: skip
+    """The control's dates (from :func:`resolve_dates`) as a sentence for a report.
+
+    >>> dates_sentence(resolve_dates(licence_measures(load_licence_events()), "No. 57 [2025]"),
+    ...                "No. 57 [2025]")
+    'No. 57 [2025] was announced on 9 October 2025, to take effect on 8 November 2025; it was suspended on 7 November 2025, before taking effect.'
+    """
+    announced, effective, suspended = dates["announced"], dates["effective"], dates["suspended"]
+    text = f"{measure or 'The control'} was announced on {_day(announced)}"
+    if suspended is not None and suspended <= effective:
+        text += (f", to take effect on {_day(effective)}; it was suspended on {_day(suspended)}, "
+                 "before taking effect")  # fmt: skip
+    else:
+        text += " and took effect the same day" if effective == announced else (
+            f" and took effect on {_day(effective)}")  # fmt: skip
+        if suspended is not None:
+            text += f"; it was suspended on {_day(suspended)}"
+    if rumour:
+        rumour = dt.date.fromisoformat(rumour) if isinstance(rumour, str) else rumour
+        text += f". The anticipation window starts at the rumour date argued, {_day(rumour)}"
+    return text + "."
+
+
+def coverage_note(measures: pl.DataFrame, measure: str | None, commodity: str) -> str | None:
+    """A sentence when ``measure`` names fewer rare-earth elements than a ``commodity`` series
+    of rare earths or their magnets covers (None otherwise).
+
+    >>> coverage_note(licence_measures(load_licence_events()), "No. 18 [2025]", "rare earths")[:70]
+    'No. 18 [2025] names 7 of the 17 rare-earth elements (samarium, gadolin'
+    """
+    rows = measures.filter(pl.col("measure") == measure) if measure else measures.clear()
+    if rows.height == 0 or "rare earth" not in commodity.lower():
+        return None
+    items = (rows["items"][0] or "").lower()
+    named = [e for e in RARE_EARTH_ELEMENTS if re.search(rf"\b{e}\b", items)]
+    if not 0 < len(named) < len(RARE_EARTH_ELEMENTS):
+        return None
+    return (f"{measure} names {len(named)} of the {len(RARE_EARTH_ELEMENTS)} rare-earth elements "
+            f"({', '.join(named)}); the {commodity} series is not limited to items containing "
+            "them, so it mixes controlled and uncontrolled items and dilutes any effect")  # fmt: skip
+
+
+def prior_windows(measures: pl.DataFrame, before: dt.date, post_months: int) -> pl.DataFrame:
+    """Measures that took effect before ``before``, with the months they disturb: from the
+    month of the effective date (the announcement when no effective date is recorded) through
+    ``post_months`` calendar months. Columns ``measure``, ``date``, ``event`` ("took effect" or
+    "was announced"), ``from_date``, ``to_date`` (exclusive). A measure never in force (suspended before its scheduled date) counts from its
+    announcement: the announcement alone moves shipments.
+
+    >>> prior_windows(licence_measures(load_licence_events()), dt.date(2025, 10, 9), 3).rows()[-1]
+    ('No. 18 [2025]', datetime.date(2025, 4, 4), 'took effect', datetime.date(2025, 4, 1), datetime.date(2025, 7, 1))
+    """
+    start = pl.coalesce("effective", "announced")
+    return (
+        measures.filter(start < before)
+        .select(
+            "measure",
+            date=start,
+            event=pl.when(pl.col("effective").is_not_null())
+            .then(pl.lit("took effect"))
+            .otherwise(pl.lit("was announced")),
+        )
+        .with_columns(from_date=pl.col("date").dt.truncate("1mo"))
+        .with_columns(to_date=pl.col("from_date").dt.offset_by(f"{post_months}mo"))
+        .sort("date", "measure")
+    )

@@ -1,53 +1,78 @@
-"""Baselines: what would have been shipped without the control (seasonal naive, regression,
-pre-announcement mean), each fitted on the estimation months of a labelled series."""
+"""Baselines: what would have been shipped without the control, each fitted on the estimation
+months of a labelled series (see :mod:`reanalysis.frontloading`).
+
+A fitter takes the labelled frame and its estimation rows and returns a :class:`Fit`, or a
+sentence saying why it cannot run. ``Fit.variance(w)`` is the prediction variance of
+``sum(w * (actual - baseline))`` over the frame's rows: the months' own noise plus the
+uncertainty of the fitted parameters.
+"""
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
-from reanalysis.growth import comparisons
-
-METHODS = ("seasonal_naive", "regression", "pre_mean")
 TRAILING_MONTHS = 12
 OK = "ok"
+EVENT_WINDOWS = ("anticipation", "post")  # of the majority labelling the fit is made on
 
 
-def _seasonal_naive(obs: pl.DataFrame, est: pl.DataFrame) -> tuple:
-    yoy = comparisons(obs.drop("window", "straddles"), detail=True)["yoy"]
-    with_base = obs.with_columns(base=yoy["base"])
-    last = est["period"].max()
-    recent = with_base.filter(
-        pl.col("window") == "estimation",
-        pl.col("period") > pl.lit(last).dt.offset_by(f"-{TRAILING_MONTHS}mo"),
-        pl.col("base").is_not_null(),
-        pl.col("value_t").is_not_null(),
-    )
-    if recent.height == 0 or recent["base"].sum() == 0:
-        return (
-            None,
-            None,
-            "no month of the last 12 before the window has a value a year earlier",
-            None,
-        )
-    drift = recent["value_t"].sum() / recent["base"].sum()
-    need = with_base.filter(pl.col("window").is_in(["anticipation", "post"]))
-    missing = need.filter(pl.col("base").is_null())
+@dataclass(frozen=True)
+class Fit:
+    """A fitted baseline: tonnes per row (NaN where none), the estimation observations behind
+    it (``n``, first and last month) and the residual degrees of freedom."""
+
+    baseline: np.ndarray
+    used: tuple[dt.date, dt.date]
+    n: int
+    dof: int
+    variance: Callable[[np.ndarray], float]
+
+
+def _array(series: pl.Series) -> np.ndarray:
+    return series.cast(pl.Float64).fill_null(np.nan).to_numpy()
+
+
+def _recent(rows: pl.DataFrame, last: dt.date) -> pl.DataFrame:
+    return rows.filter(pl.col("period") > pl.lit(last).dt.offset_by(f"-{TRAILING_MONTHS}mo"))
+
+
+def _seasonal_naive(obs: pl.DataFrame, est: pl.DataFrame) -> Fit | str:
+    """The same span a year earlier (``base_t``) times the drift of the last 12 estimation
+    months against a year before. Noise: relative residuals; parameter: the drift's variance."""
+    recent = _recent(est.filter(pl.col("base_t").is_not_null()), est["period"].max())
+    if recent.height == 0 or recent["base_t"].sum() == 0:
+        return "no month of the last 12 before the window has a value a year earlier"
+    drift = recent["value_t"].sum() / recent["base_t"].sum()
+    missing = obs.filter(pl.col("window").is_in(EVENT_WINDOWS), pl.col("base_t").is_null())
     if missing.height:
-        return None, None, f"no value a year before {missing['period'][0]:%Y-%m}", None
-    fitted = with_base.filter(
-        pl.col("window") == "estimation", pl.col("base") > 0, pl.col("value_t").is_not_null()
-    )
-    rel = (fitted["value_t"] / (fitted["base"] * drift) - 1).to_numpy()
-    baseline = with_base["base"] * drift
-    return baseline, _sd(rel), OK, (fitted["period"].min(), fitted["period"].max())
+        return f"no value a year before {missing['period'][0]:%Y-%m}"
+    fitted = est.filter(pl.col("base_t") > 0)
+    rel = (fitted["value_t"] / (fitted["base_t"] * drift) - 1).to_numpy()
+    s2 = float(np.var(rel, ddof=1)) if len(rel) >= 2 else np.nan
+    rb = recent["base_t"].to_numpy()
+    var_drift = drift**2 * s2 * float((rb**2).sum()) / float(rb.sum()) ** 2
+    base = np.nan_to_num(_array(obs["base_t"]))
+
+    def variance(w: np.ndarray) -> float:
+        return (
+            s2 * drift**2 * float(((w * base) ** 2).sum())
+            + float((w * base).sum()) ** 2 * var_drift
+        )
+
+    used = (fitted["period"].min(), fitted["period"].max())
+    return Fit(_array(obs["base_t"]) * drift, used, len(rel), len(rel) - 1, variance)
 
 
-def _regression(obs: pl.DataFrame, est: pl.DataFrame) -> tuple:
-    fit = est.filter(pl.col("months") == 1, pl.col("value_t").is_not_null())
+def _regression(obs: pl.DataFrame, est: pl.DataFrame) -> Fit | str:
+    """log(tonnes) on a trend and month-of-year dummies with log-normal smearing; the band is
+    the regression's prediction variance carried to tonnes by the delta method."""
+    fit = est.filter(pl.col("months") == 1)
     if (fit["value_t"] <= 0).any():
-        return None, None, "a zero month in the estimation window: the log model cannot run", None
-    need = obs.filter(pl.col("window").is_in(["anticipation", "post"]))
+        return "a zero month in the estimation window: the log model cannot run"
+    need = obs.filter(pl.col("window").is_in(EVENT_WINDOWS))
     need_moy = {
         (p.month + k - 1) % 12 + 1
         for p, n in need.select("period", "months").iter_rows()
@@ -55,18 +80,13 @@ def _regression(obs: pl.DataFrame, est: pl.DataFrame) -> tuple:
     }
     seen = set(fit["period"].dt.month().to_list())
     if not need_moy <= seen:
-        gap = min(need_moy - seen)
         return (
-            None,
-            None,
-            f"no estimation month of month-of-year {gap}: seasonality unidentified",
-            None,
+            f"no estimation month of month-of-year {min(need_moy - seen)}: seasonality unidentified"
         )
     moys = sorted(seen)
     n_params = 1 + 1 + len(moys) - 1
     if fit.height < n_params + 3:
-        why = f"{fit.height} estimation months for {n_params} parameters (needs 3 more)"
-        return None, None, why, None
+        return f"{fit.height} estimation months for {n_params} parameters (needs 3 more)"
     origin = fit["period"].min()
 
     def design(periods: list[dt.date]) -> np.ndarray:
@@ -75,39 +95,83 @@ def _regression(obs: pl.DataFrame, est: pl.DataFrame) -> tuple:
         cols += [np.array([p.month == m for p in periods], dtype=float) for m in moys[1:]]
         return np.column_stack(cols)
 
+    x = design(fit["period"].to_list())
     y = np.log(fit["value_t"].to_numpy())
-    coef, *_ = np.linalg.lstsq(design(fit["period"].to_list()), y, rcond=None)
-    resid = y - design(fit["period"].to_list()) @ coef
+    coef, *_ = np.linalg.lstsq(x, y, rcond=None)
+    resid = y - x @ coef
     dof = fit.height - n_params
-    s = float(np.sqrt(resid @ resid / dof))
-    smear = np.exp(s * s / 2)
-    baseline = []
-    for p, n in obs.select("period", "months").iter_rows():
+    s2 = float(resid @ resid / dof)
+    cov = s2 * np.linalg.pinv(x.T @ x)
+    smear = np.exp(s2 / 2)
+    rows = obs.select("period", "months").rows()
+    level, grad, noise = np.zeros(len(rows)), np.zeros((len(rows), n_params)), np.zeros(len(rows))
+    for i, (p, n) in enumerate(rows):
         months = [dt.date(p.year + (p.month + k - 1) // 12, (p.month + k - 1) % 12 + 1, 1)
                   for k in range(n)]  # fmt: skip
-        baseline.append(float(np.exp(design(months) @ coef).sum() * smear))
-    return pl.Series(baseline), s, OK, (fit["period"].min(), fit["period"].max())
+        xm = design(months)
+        each = np.exp(xm @ coef) * smear
+        level[i], grad[i], noise[i] = each.sum(), each @ xm, s2 * (each**2).sum()
+
+    def variance(w: np.ndarray) -> float:
+        g = w @ grad
+        return float((w**2 * noise).sum() + g @ cov @ g)
+
+    return Fit(level, (fit["period"].min(), fit["period"].max()), fit.height, dof, variance)
 
 
-def _pre_mean(obs: pl.DataFrame, est: pl.DataFrame) -> tuple:
-    last = est["period"].max()
-    recent = est.filter(
-        pl.col("period") > pl.lit(last).dt.offset_by(f"-{TRAILING_MONTHS}mo"),
-        pl.col("value_t").is_not_null(),
-    )
-    if recent.height == 0:
-        return None, None, "no estimation month with a value", None
-    rate = recent["value_t"].sum() / recent["months"].cast(pl.Int64).sum()
-    if rate == 0:
-        rel = np.array([])
-    else:
-        rel = (recent["value_t"] / (recent["months"].cast(pl.Float64) * rate) - 1).to_numpy()
+def _pre_mean(obs: pl.DataFrame, est: pl.DataFrame) -> Fit | str:
+    """The mean monthly tonnage of the last 12 estimation months (one month suffices); the band
+    adds the variance of that mean to the months' own."""
+    recent = _recent(est, est["period"].max())
+    m = recent["months"].cast(pl.Float64).to_numpy()
+    y = recent["value_t"].to_numpy()
+    rate = y.sum() / m.sum()
+    n = len(y)
+    s2 = float(((y - rate * m) ** 2 / m).sum() / (n - 1)) if n >= 2 else np.nan
+    months = obs["months"].cast(pl.Float64).to_numpy()
+
+    def variance(w: np.ndarray) -> float:
+        return s2 * (float((w * w * months).sum()) + float((w * months).sum()) ** 2 / m.sum())
+
     used = (recent["period"].min(), recent["period"].max())
-    return obs["months"].cast(pl.Float64) * rate, _sd(rel), OK, used
+    return Fit(months * rate, used, n, n - 1, variance)
 
 
-def _sd(rel: np.ndarray) -> float | None:
-    return float(np.std(rel, ddof=1)) if len(rel) >= 2 else None
+def _diff_in_diff(obs: pl.DataFrame, est: pl.DataFrame) -> Fit | str:
+    """The treated series' pre-period log level moved month by month with the controls'
+    (``control_log``: the mean over controls of log tonnes per month) against their own
+    pre-period level; the band is that of a mean of the pre-period differences."""
+    if "control_log" not in obs.columns:
+        return "no control series given"
+    recent = _recent(est.filter(pl.col("control_log").is_not_null()), est["period"].max())
+    if recent.height == 0:
+        return "no estimation month with a value for the treated series and every control"
+    if (recent["value_t"] <= 0).any():
+        return "a zero month in the estimation window: the log model cannot run"
+    missing = obs.filter(pl.col("window").is_in(EVENT_WINDOWS), pl.col("control_log").is_null())
+    if missing.height:
+        return f"no value of every control in {missing['period'][0]:%Y-%m}"
+    treated = np.log(recent["value_t"].to_numpy() / recent["months"].cast(pl.Float64).to_numpy())
+    control = recent["control_log"].to_numpy()
+    e = (treated - treated.mean()) - (control - control.mean())
+    n = len(e)
+    s2 = float((e**2).sum() / (n - 1)) if n >= 2 else np.nan
+    smear = np.exp(s2 / 2) if n >= 2 else 1.0
+    shift = treated.mean() - control.mean()
+    months = obs["months"].cast(pl.Float64).to_numpy()
+    level = months * np.exp(shift + _array(obs["control_log"])) * smear
+    safe = np.nan_to_num(level)
+
+    def variance(w: np.ndarray) -> float:
+        return s2 * (float(((w * safe) ** 2).sum()) + float((w * safe).sum()) ** 2 / n)
+
+    return Fit(level, (recent["period"].min(), recent["period"].max()), n, n - 1, variance)
 
 
-FITTERS = {"seasonal_naive": _seasonal_naive, "regression": _regression, "pre_mean": _pre_mean}
+FITTERS = {
+    "seasonal_naive": _seasonal_naive,
+    "regression": _regression,
+    "pre_mean": _pre_mean,
+    "diff_in_diff": _diff_in_diff,
+}
+METHODS = ("seasonal_naive", "regression", "pre_mean")  # univariate: need no other series
