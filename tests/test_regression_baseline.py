@@ -9,7 +9,7 @@ import math
 import polars as pl
 import pytest
 
-from reanalysis.frontloading.baselines import FITTERS, OK
+from reanalysis.frontloading.baselines import FITTERS, OK, Fit
 
 D = dt.date
 LEVEL, TREND, SEASON, D_RES = 5.0, 0.01, 0.02, 0.1  # log t = LEVEL + TREND t + SEASON month + e
@@ -35,26 +35,28 @@ def frame(post: list[tuple[dt.date, int]]) -> pl.DataFrame:
 
 def test_degrees_of_freedom_and_month_arithmetic_of_the_regression():
     obs = frame([(D(2026, 1, 1), 2), (D(2026, 3, 1), 1)])  # Jan-Feb combined, then March
-    baseline, s, status, used = FITTERS["regression"](
-        obs, obs.filter(pl.col("window") == "estimation")
-    )
+    fit = FITTERS["regression"](obs, obs.filter(pl.col("window") == "estimation"))
     # RSS = 12 x (d^2 + 4 d^2 + d^2) = 72 d^2 over 36 - (1 + 1 + 11) = 23 degrees of freedom
     expected_s = D_RES * math.sqrt(72 / 23)
-    assert status == OK and used == (D(2023, 1, 1), D(2025, 12, 1))
-    assert s == pytest.approx(expected_s, rel=1e-9)
+    assert isinstance(fit, Fit) and fit.used == (D(2023, 1, 1), D(2025, 12, 1))
+    assert (fit.n, fit.dof) == (36, 23)
     # each month's baseline is exp(true log) times the smearing factor exp(s^2 / 2); a combined
     # January-February 2026 (months 36 and 37 of the trend) is the sum of its two months
     smear = math.exp(expected_s**2 / 2)
     jan_feb = (math.exp(fitted(36, 1)) + math.exp(fitted(37, 2))) * smear
     march = math.exp(fitted(38, 3)) * smear
-    assert baseline.to_list()[-2:] == [pytest.approx(jan_feb, rel=1e-9),
-                                       pytest.approx(march, rel=1e-9)]  # fmt: skip
+    assert fit.baseline.tolist()[-2:] == [pytest.approx(jan_feb, rel=1e-9),
+                                          pytest.approx(march, rel=1e-9)]  # fmt: skip
+    # a month's own noise is at least s^2 times its squared level (parameter variance on top)
+    w = [0.0] * 36 + [0.0, 1.0]
+    assert fit.variance(pl.Series(w).to_numpy()) > expected_s**2 * march**2
 
 
 def test_the_fit_needs_three_more_months_than_parameters():
     def status(first: dt.date) -> str:
         obs = frame([(D(2026, 1, 1), 1)]).filter(pl.col("period") >= first)
-        return FITTERS["regression"](obs, obs.filter(pl.col("window") == "estimation"))[2]
+        found = FITTERS["regression"](obs, obs.filter(pl.col("window") == "estimation"))
+        return OK if isinstance(found, Fit) else found
 
     # 13 parameters (intercept, trend, 11 month dummies): 16 months fit, 15 do not
     assert status(D(2024, 9, 1)) == OK
