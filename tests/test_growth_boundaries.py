@@ -213,3 +213,21 @@ def test_weight_caveats_keep_the_series_order_and_count_null_flags_as_not_estima
     got = weight_caveats(frame)
     assert got["commodity"].to_list() == names
     assert got["estimated_months"].to_list() == [[1, 0, 0][i % 3] for i in range(40)]
+
+
+def test_a_window_may_not_start_inside_a_combined_release():
+    # Jan-Feb 2025 combined (30 t), March missing, April 7 t: February-April counts three
+    # covered months (2 + 1) but holds January and lacks March, so it is no window; nor is any
+    # other (March is missing from every window that reaches April).
+    frame = canonical([(D(2025, 1, 1), 30.0, 2), (D(2025, 4, 1), 7.0)])
+    assert rolling(frame, 3).height == 0
+    # with March present, January-March (30 + 5) is the one complete window ending by April
+    # whose first month is not February
+    frame = canonical([(D(2025, 1, 1), 30.0, 2), (D(2025, 3, 1), 5.0), (D(2025, 4, 1), 7.0)])
+    assert rolling(frame, 3).select("period", "sum_t").rows() == [(D(2025, 3, 1), 35.0)]
+
+
+def test_rolling_sums_three_months_unless_told_otherwise():
+    frame = canonical([(D(2025, m, 1), float(m)) for m in range(1, 6)])
+    assert rolling(frame).select("period", "sum_t").rows() == [
+        (D(2025, 3, 1), 6.0), (D(2025, 4, 1), 9.0), (D(2025, 5, 1), 12.0)]  # fmt: skip
