@@ -18,6 +18,7 @@ from reanalysis.growth import (
     ZERO_BASE,
     check_reported,
     growth,
+    latest,
     reasons,
     rolling,
     weight_caveats,
@@ -231,3 +232,19 @@ def test_rolling_sums_three_months_unless_told_otherwise():
     frame = canonical([(D(2025, m, 1), float(m)) for m in range(1, 6)])
     assert rolling(frame).select("period", "sum_t").rows() == [
         (D(2025, 3, 1), 6.0), (D(2025, 4, 1), 9.0), (D(2025, 5, 1), 12.0)]  # fmt: skip
+
+
+def test_rolling_rows_come_series_by_series_with_the_documented_columns():
+    japan = canonical([(D(2025, m, 1), 1.0) for m in (1, 2, 3, 4)], partner="Japan")
+    korea = canonical([(D(2025, m, 1), 2.0) for m in (1, 2, 3)], partner="Korea")
+    got = rolling(pl.concat([korea, japan]), 3)
+    assert got.columns == ["reporter", "commodity", "flow", "partner", "period", "sum_t",
+                           "yoy_pct", "note"]  # fmt: skip
+    assert got.select("partner", "period", "sum_t").rows() == [
+        ("Japan", D(2025, 3, 1), 3.0), ("Japan", D(2025, 4, 1), 3.0),
+        ("Korea", D(2025, 3, 1), 6.0)]  # fmt: skip
+
+
+def test_latest_shows_six_months_unless_told_otherwise():
+    frame = canonical([(D(2025, m, 1), float(m)) for m in range(1, 10)])
+    assert latest(growth(frame))["period"].to_list() == [D(2025, m, 1) for m in range(4, 10)]
