@@ -248,3 +248,14 @@ def test_rolling_rows_come_series_by_series_with_the_documented_columns():
 def test_latest_shows_six_months_unless_told_otherwise():
     frame = canonical([(D(2025, m, 1), float(m)) for m in range(1, 10)])
     assert latest(growth(frame))["period"].to_list() == [D(2025, m, 1) for m in range(4, 10)]
+
+
+def test_latest_rounds_to_one_decimal_and_keeps_the_documented_columns():
+    # 90 t after 100 t: -10 %; 80.1 t after 90 t: (80.1 / 90 - 1) x 100 = -11.0 % exactly;
+    # 71.2 t after 80.1 t: -11.111... %, shown -11.1
+    frame = canonical([(D(2025, 1, 1), 100.0), (D(2025, 2, 1), 90.0), (D(2025, 3, 1), 80.1),
+                       (D(2025, 4, 1), 71.2)])  # fmt: skip
+    got = latest(growth(frame), 2)
+    assert got.columns == ["period", "months", "value_t", "mom_pct", "yoy_pct", "ytd_yoy_pct",
+                           "ytd_t", "note"]  # fmt: skip
+    assert got.select("months", "mom_pct").rows() == [(1, -11.0), (1, -11.1)]
