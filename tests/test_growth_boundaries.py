@@ -18,6 +18,7 @@ from reanalysis.growth import (
     ZERO_BASE,
     check_reported,
     growth,
+    latest,
     reasons,
     rolling,
     weight_caveats,
@@ -213,3 +214,48 @@ def test_weight_caveats_keep_the_series_order_and_count_null_flags_as_not_estima
     got = weight_caveats(frame)
     assert got["commodity"].to_list() == names
     assert got["estimated_months"].to_list() == [[1, 0, 0][i % 3] for i in range(40)]
+
+
+def test_a_window_may_not_start_inside_a_combined_release():
+    # Jan-Feb 2025 combined (30 t), March missing, April 7 t: February-April counts three
+    # covered months (2 + 1) but holds January and lacks March, so it is no window; nor is any
+    # other (March is missing from every window that reaches April).
+    frame = canonical([(D(2025, 1, 1), 30.0, 2), (D(2025, 4, 1), 7.0)])
+    assert rolling(frame, 3).height == 0
+    # with March present, January-March (30 + 5) is the one complete window ending by April
+    # whose first month is not February
+    frame = canonical([(D(2025, 1, 1), 30.0, 2), (D(2025, 3, 1), 5.0), (D(2025, 4, 1), 7.0)])
+    assert rolling(frame, 3).select("period", "sum_t").rows() == [(D(2025, 3, 1), 35.0)]
+
+
+def test_rolling_sums_three_months_unless_told_otherwise():
+    frame = canonical([(D(2025, m, 1), float(m)) for m in range(1, 6)])
+    assert rolling(frame).select("period", "sum_t").rows() == [
+        (D(2025, 3, 1), 6.0), (D(2025, 4, 1), 9.0), (D(2025, 5, 1), 12.0)]  # fmt: skip
+
+
+def test_rolling_rows_come_series_by_series_with_the_documented_columns():
+    japan = canonical([(D(2025, m, 1), 1.0) for m in (1, 2, 3, 4)], partner="Japan")
+    korea = canonical([(D(2025, m, 1), 2.0) for m in (1, 2, 3)], partner="Korea")
+    got = rolling(pl.concat([korea, japan]), 3)
+    assert got.columns == ["reporter", "commodity", "flow", "partner", "period", "sum_t",
+                           "yoy_pct", "note"]  # fmt: skip
+    assert got.select("partner", "period", "sum_t").rows() == [
+        ("Japan", D(2025, 3, 1), 3.0), ("Japan", D(2025, 4, 1), 3.0),
+        ("Korea", D(2025, 3, 1), 6.0)]  # fmt: skip
+
+
+def test_latest_shows_six_months_unless_told_otherwise():
+    frame = canonical([(D(2025, m, 1), float(m)) for m in range(1, 10)])
+    assert latest(growth(frame))["period"].to_list() == [D(2025, m, 1) for m in range(4, 10)]
+
+
+def test_latest_rounds_to_one_decimal_and_keeps_the_documented_columns():
+    # 90 t after 100 t: -10 %; 80.1 t after 90 t: (80.1 / 90 - 1) x 100 = -11.0 % exactly;
+    # 71.2 t after 80.1 t: -11.111... %, shown -11.1
+    frame = canonical([(D(2025, 1, 1), 100.0), (D(2025, 2, 1), 90.0), (D(2025, 3, 1), 80.1),
+                       (D(2025, 4, 1), 71.2)])  # fmt: skip
+    got = latest(growth(frame), 2)
+    assert got.columns == ["period", "months", "value_t", "mom_pct", "yoy_pct", "ytd_yoy_pct",
+                           "ytd_t", "note"]  # fmt: skip
+    assert got.select("months", "mom_pct").rows() == [(1, -11.0), (1, -11.1)]
