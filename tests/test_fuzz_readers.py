@@ -5,7 +5,8 @@ dropped, duplicated or reordered, random text in cells, the file cut at a random
 bytes inserted, another encoding. The property: the reader either refuses the file with a
 typed :class:`~reanalysis.errors.InputError` naming it, when the independent plain-Python
 reading (:mod:`fuzz_oracle`) refuses it too, or returns exactly the figures that reading gives.
-No other exception may escape.
+No other exception may escape, from the reader, from ``load_customs`` or from
+``python -m reanalysis check``, and the checker finds a problem exactly when loading fails.
 
 ``make test`` runs a bounded profile; ``make fuzz`` runs ``FUZZ_EXAMPLES`` examples per format
 (default 4,000). Failing examples found so far are pinned in ``test_found_by_fuzzing``.
@@ -24,6 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fuzz_oracle import expected
+from reanalysis import load_customs
+from reanalysis.check import check_file
 from reanalysis.errors import InputError
 from reanalysis.formats import layout
 from reanalysis.readers import COMTRADE_COLUMNS, read_statements
@@ -210,7 +213,23 @@ def check(path: Path, data: bytes, block: int | None = None) -> None:
     path.write_bytes(data)
     with mock.patch.object(layout, "BLOCK", block or layout.BLOCK):
         got = reader_figures(path)
+        loaded = got is not None and loads(path)
+        problems = check_file(path)
     assert same(got, expected(data)), data
+    # the whole loader and the checker: typed errors only, and they agree
+    assert all(isinstance(p, InputError) and p.file == str(path) for p in problems), problems
+    assert (not problems) == loaded, (problems, data)
+
+
+def loads(path: Path) -> bool:
+    """Does ``load_customs`` (reading, cumulatives, reconciliation) accept ``path``? Any
+    error but a typed one naming the file fails the test."""
+    try:
+        load_customs(path)
+    except InputError as err:
+        assert err.file == str(path), f"error names {err.file!r}, not the file"
+        return False
+    return True
 
 
 def same(got: list[tuple] | None, want: list[tuple] | None) -> bool:
