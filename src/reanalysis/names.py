@@ -101,6 +101,6 @@ def add_names(frame: pl.DataFrame) -> pl.DataFrame:
     # replaced on the categorical codes: a cast to text first costs seconds at 10M rows
     commodity = pl.col("commodity").cast(frame.schema["commodity"])
     return frame.with_columns(
-        commodity_name=commodity.replace(named) if named else commodity,
+        commodity_name=commodity.replace(named),
         partner_iso3=pl.col("partner").replace_strict(coded, return_dtype=pl.Categorical()),
     )
