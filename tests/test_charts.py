@@ -202,7 +202,15 @@ def test_event_labels_name_kind_and_measure_once_per_month():
     assert data(text).select("date", "label").rows() == [
         (D(2025, 4, 4), "announcement No. 18 [2025]; effective No. 18 [2025]")
     ]
-    assert encoding(text)["text"]["field"] == "label"
+    assert encoding(text)["text"]["field"] == "short"
+
+
+def test_a_long_event_label_is_cut_on_the_chart_and_whole_in_the_tooltip(events):
+    text = event_rules(events, D(2025, 10, 1), D(2025, 10, 31)).layer[1]
+    label, short = data(text).select("label", "short").row(0)
+    assert label.startswith("announcement Nos. 55, 56, 57, 58, 61, 62 [2025]; effective No. 62")
+    assert short == label[:44] + "…" and len(short) == 45
+    assert "label" in [t["field"] for t in encoding(text)["tooltip"]]
 
 
 def test_event_rules_cover_the_charted_period_only():

@@ -35,6 +35,9 @@ EVENT_COLOURS = {
     "approval": "#2ca02c", "approval_tightening": "#8c564b", "suspension": "#17becf",
     "general_licence": "#bcbd22", "agreement": "#e377c2",
 }  # fmt: skip
+# Event labels run down from the top of a 260 px chart at 9 px: cut here, in full in the tooltip
+# (Vega's own text limit measures the text and costs 0.3 s a chart in vl-convert).
+LABEL_CHARS = 45
 WINDOW_COLOURS = {"anticipation": "#fdd0a2", "post": "#c6dbef", "after_suspension": "#e0e0e0"}
 
 
@@ -157,7 +160,12 @@ def month_labels(labelled: pl.DataFrame) -> pl.DataFrame:
         by_kind.group_by("month", maintain_order=True)
         .agg(date=pl.col("first").min(), label=pl.col("label").str.join("; "))
         .join(texts, on="month")
-        .select("date", "label", "note", "source_url")
+        .with_columns(
+            short=pl.when(pl.col("label").str.len_chars() > LABEL_CHARS)
+            .then(pl.col("label").str.slice(0, LABEL_CHARS - 1) + "…")
+            .otherwise("label")
+        )
+        .select("date", "label", "short", "note", "source_url")
     )
 
 
@@ -182,8 +190,8 @@ def event_rules(events: pl.DataFrame, start: dt.date, end: dt.date) -> alt.Layer
     text = (
         alt.Chart(month_labels(shown))
         .mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2, fontSize=9,
-                   color="#444444", limit=200)
-        .encode(x="date:T", y=alt.value(0), text="label:N",
+                   color="#444444")
+        .encode(x="date:T", y=alt.value(0), text="short:N",
                 tooltip=[alt.Tooltip("date:T", title="from", format="%d %B %Y"),
                          alt.Tooltip("label:N", title="events"),
                          alt.Tooltip("note:N", title="note"),
