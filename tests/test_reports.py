@@ -275,8 +275,10 @@ def test_a_parameter_set_on_a_user_file_gives_growth_and_front_loading_reports(t
         (tmp_path / "out" / f"{n}.html").read_text() for n in ("growth", "front_loading")
     )
     assert header in growth and header in front
-    # December 2025: (40 + 6 * 3 + 12) * 1000 kg = 70 t; 2025 to December: 58 * 12 + 78 = 774 t
-    assert re.search(r"2025-12-01 ┆ 1 +┆ 70.0 .* 774.0", growth)
+    # December 2025: (40 + 6 * 3 + 12) * 1000 kg = 70 t, +1.4% on 69 t, +4.5% on 67 t; 2025 to
+    # December: 58 * 12 + 78 = 774 t, +4.9% on 738 t
+    text = " ".join(re.sub(r"<[^>]+>", " ", growth).split())
+    assert "December 2025 70.0 +1.4 +4.5 +4.9 774.0" in text
     assert "2023-07-03" in front and "2023-08-01" in front  # No. 23 [2023] announced, effective
     assert not (tmp_path / "out" / "growth--wrong.html").exists()
 
