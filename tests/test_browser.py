@@ -10,7 +10,7 @@ import pytest
 from cdp import Browser
 from reanalysis.series import select_series
 
-REPORT = "growth--rare-earths.html"  # monthly chart first, then the growth bars
+REPORT = "growth.html"  # the default (headline rare earths): monthly chart, then growth bars
 CHARTS = "document.querySelectorAll('div.reanalysis-chart').length"
 READY = f"window.reanalysisViews && reanalysisViews.filter(Boolean).length === {CHARTS}"
 

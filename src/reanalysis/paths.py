@@ -21,3 +21,16 @@ CUSTOMS_FILES = (
 )
 EVENTS_FILE = RARE_EARTHS / "licence_events.csv"
 HS_CODES_FILE = RAW / "reference" / "hs_codes.csv"
+
+
+def data_file(data: str | Path | None) -> Path | None:
+    """The file a notebook's ``data`` parameter names: ``None`` (the shipped data) when empty,
+    a relative path read from the repository root (not the notebook's folder).
+
+    >>> data_file(""), data_file("/tmp/x.csv"), data_file("mine/x.csv") == ROOT / "mine/x.csv"
+    (None, PosixPath('/tmp/x.csv'), True)
+    """
+    if not data:
+        return None
+    path = Path(data).expanduser()
+    return path if path.is_absolute() else ROOT / path

@@ -412,8 +412,8 @@ def _close(chosen: pl.DataFrame) -> pl.DataFrame:
         ytd_half_unit_t=pl.col("C_hu"),
         is_derived=pl.col("is_derived"),
         ytd_is_derived=pl.col("ytd_is_derived"),
-        n_sources=pl.when("is_derived").then(0).otherwise(
-            pl.coalesce("month_n_sources", "ytd_n_sources")),
+        n_sources=pl.when("is_derived").then(0).otherwise(  # 0: no figure of the row is stated
+            pl.coalesce("month_n_sources", "ytd_n_sources", 0)),
         source_url=pl.when("is_derived").then("C_url").otherwise(
             pl.coalesce("month_source_url", "ytd_source_url", "C_url")),
         has_conflict=pl.col("month_has_conflict").fill_null(False)

@@ -1,7 +1,11 @@
 """Regenerate reports: every notebook x parameter set, executed by papermill (``make reports``).
 
-- Parameter sets live in ``params/<notebook>/<set>.yml``; a notebook without any runs once with
-  its defaults.
+- Parameter sets live in ``params/<notebook>/<set>.yml``. Every notebook also keeps its default
+  report (``<notebook>.html``, the notebook's own defaults) whether or not it has parameter
+  sets; a set named ``default.yml`` gives that report its parameters instead.
+- Parameters are checked before a kernel starts (:mod:`reanalysis.parameters`): an unknown
+  name, a YAML error, a value of the wrong type, a missing data file or a series the data does
+  not hold fails that report only, with a message naming the file.
 - A report is re-executed only when its notebook, its parameter file, the package source or
   the raw data changed (a digest of those is kept in ``reports/.stamps/``).
 - Two notebooks at a time by default, one progress line per report.
@@ -12,6 +16,9 @@
   settings (an Altair theme, say).
 - Outputs are written atomically: a failed run keeps its executed notebook for debugging
   (``reports/<report>.ipynb``) and leaves the previous good HTML in place.
+- The output folder belongs to the runner. Every run rewrites ``index.html`` from the current
+  notebooks and parameter sets, and removes the reports (HTML, executed notebook, stamp) of a
+  parameter set or notebook that is gone.
 
 Run ``python -m reanalysis.reports --help`` for options.
 """
@@ -26,32 +33,45 @@ import os
 import re
 import sys
 import time
+import urllib.parse
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from multiprocessing.util import Finalize
 from pathlib import Path
 
-import yaml
-
 from reanalysis import paths
+from reanalysis.parameters import (
+    DataSource,
+    ParameterError,
+    check_data,
+    check_parameters,
+    defined_parameters,
+    read_parameter_set,
+)
 from reanalysis.provenance import inputs_digest, vintage
 
 KERNEL = "python3"
+DEFAULT_SET = "default"  # params/<notebook>/default.yml: the default report's parameters
+FAILED = "failed\n"  # the stamp of a report whose last run failed (never a digest)
 
 
 @dataclass(frozen=True)
 class Job:
-    """One report: a notebook run with one parameter set."""
+    """One report: a notebook run with one parameter set (checked, see ``problem``)."""
 
     notebook: Path
     params_file: Path | None
-    parameters: dict = field(default_factory=dict, hash=False)
+    parameters: dict = field(default_factory=dict, hash=False, compare=False)
+    problem: str | None = field(default=None, hash=False, compare=False)  # refused: why
+    source: DataSource | None = field(default=None, hash=False, compare=False)
 
     @property
     def name(self) -> str:
         stem = self.notebook.stem
-        return stem if self.params_file is None else f"{stem}--{self.params_file.stem}"
+        if self.params_file is None or self.params_file.stem == DEFAULT_SET:
+            return stem
+        return f"{stem}--{self.params_file.stem}"
 
     @property
     def label(self) -> str:
@@ -74,18 +94,30 @@ def _atomic_write(path: Path, data: bytes | str) -> None:
 
 
 def discover(notebooks: Path, params: Path) -> list[Job]:
-    """Jobs for every notebook in ``notebooks`` and parameter set in ``params/<notebook>/``."""
+    """Jobs for every notebook in ``notebooks``: its default report and one per parameter set
+    in ``params/<notebook>/*.yml`` (or ``.yaml``), each checked; a refused one has ``problem``."""
     jobs = []
     for nb in sorted(notebooks.glob("*.ipynb")):
-        sets = sorted((params / nb.stem).glob("*.yml"))
-        if not sets:
-            jobs.append(Job(nb, None))
-        for p in sets:
-            loaded = yaml.safe_load(p.read_text()) or {}
-            if not isinstance(loaded, dict):
-                raise ValueError(f"{p}: expected a mapping of parameter names to values")
-            jobs.append(Job(nb, p, loaded))
+        defaults = defined_parameters(nb)
+        folder = params / nb.stem
+        sets = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
+        if DEFAULT_SET not in {p.stem for p in sets}:
+            jobs.append(_checked(nb, None, defaults))
+        jobs += [_checked(nb, p, defaults) for p in sets]
     return jobs
+
+
+def _checked(notebook: Path, params_file: Path | None, defaults: dict) -> Job:
+    """The job, with its parameters as the notebook will get them, or refused with why."""
+    where = params_file or f"{notebook.name} (defaults)"
+    values: dict = {}
+    try:
+        if params_file is not None:
+            values = check_parameters(read_parameter_set(params_file), defaults, params_file)
+        source = check_data(values, defaults, str(where))
+    except ParameterError as exc:
+        return Job(notebook, params_file, values, problem=str(exc))
+    return Job(notebook, params_file, values, source=source)
 
 
 def job_digest(job: Job, shared: str) -> str:
@@ -93,6 +125,8 @@ def job_digest(job: Job, shared: str) -> str:
     h.update(job.notebook.read_bytes())
     if job.params_file is not None:
         h.update(job.params_file.read_bytes())
+    if job.source is not None:
+        h.update(job.source.sha256.encode())
     return h.hexdigest()
 
 
@@ -219,7 +253,7 @@ def execute(job: Job, out_dir: Path, fresh_kernel: bool = False) -> Outcome:
         return Outcome(job, time.perf_counter() - start, f"{type(exc).__name__}: {exc}",
                        _keep(tmp, executed))  # fmt: skip
     nb = nbformat.read(tmp, as_version=4)
-    body = to_html(nb, job.label, executed.name)
+    body = _with_data_header(to_html(nb, job.label, executed.name), job.source)
     os.replace(tmp, executed)
     _atomic_write(out_dir / f"{job.name}.html", body)
     return Outcome(job, time.perf_counter() - start)
@@ -322,6 +356,15 @@ def to_html(nb, title: str, notebook: str | None = None) -> str:
     return body.replace("</head>", head + "</head>", 1)
 
 
+def _with_data_header(page: str, source: DataSource | None) -> str:
+    """``page`` with a first line naming the data the report read: file, hash and vintage."""
+    if source is None:
+        return page
+    header = (f'<p class="reanalysis-data" style="font:13px sans-serif;color:#555;margin:1em 2em">'
+              f"Data: {html.escape(str(source))}</p>")  # fmt: skip
+    return re.sub(r"(<body[^>]*>)", lambda m: m[1] + header, page, count=1)
+
+
 @functools.cache
 def _exporter():
     """One HTML exporter per process: building one compiles its templates (0.2 s)."""
@@ -352,29 +395,47 @@ def headline(executed: Path) -> str:
     return ""
 
 
-def write_index(jobs: list[Job], out_dir: Path) -> None:
-    rows = []
-    for job in jobs:
-        built = (out_dir / f"{job.name}.html").exists()
-        params = (
-            html.escape(json.dumps(job.parameters, default=str)) if job.parameters else "defaults"
-        )
-        link = (f'<a href="{job.name}.html">{html.escape(job.name)}</a>' if built
-                else f"{html.escape(job.name)} (not built)")  # fmt: skip
-        finding = html.escape(headline(out_dir / f"{job.name}.ipynb")) if built else ""
-        data = html.escape(str(job.parameters.get("data") or "shipped data (data/raw/)"))
-        rows.append(f"<tr><td>{link}</td><td>{finding}</td><td>{job.notebook.name}</td>"
-                    f"<td><code>{params}</code></td><td>{data}</td>"
-                    f'<td><a href="{job.name}.ipynb">notebook</a></td></tr>')  # fmt: skip
+def write_index(jobs: list[Job], out_dir: Path, failed: dict[str, str]) -> None:
+    """``index.html``: one row per current report (``failed`` maps report names to errors)."""
+    rows = "\n".join(_index_row(job, out_dir, failed.get(job.name)) for job in jobs)
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>reanalysis reports</title>
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.3em .8em;text-align:left}}
-tr:nth-child(even){{background:#f4f4f4}}</style></head><body>
+tr:nth-child(even){{background:#f4f4f4}}.failed{{color:#a00}}</style></head><body>
 <h1>reanalysis reports</h1><p>Data vintage: {html.escape(vintage())}</p>
 <table><tr><th>report</th><th>finding</th><th>notebook</th><th>parameters</th><th>data</th>
 <th>executed</th></tr>
-{chr(10).join(rows)}</table></body></html>
+{rows}</table></body></html>
 """
     _atomic_write(out_dir / "index.html", page)
+
+
+def _index_row(job: Job, out_dir: Path, error: str | None) -> str:
+    """A report's row: its link (or why there is none), notebook, parameters, executed notebook."""
+    name, href = html.escape(job.name), html.escape(urllib.parse.quote(job.name))
+    built = (out_dir / f"{job.name}.html").exists()
+    link = f'<a href="{href}.html">{name}</a>' if built else f"{name} (not built)"
+    if error is not None:
+        previous = f' <a href="{href}.html">previous report</a>' if built else ""
+        link = f'{name} <span class="failed">failed: {html.escape(error)}</span>{previous}'
+    finding = html.escape(headline(out_dir / f"{job.name}.ipynb")) if built and not error else ""
+    params = html.escape(json.dumps(job.parameters, default=str)) if job.parameters else "defaults"
+    data = html.escape(str(job.parameters.get("data") or "shipped data (data/raw/)"))
+    executed = (f'<a href="{href}.ipynb">notebook</a>'
+                if (out_dir / f"{job.name}.ipynb").exists() else "")  # fmt: skip
+    return (f"<tr><td>{link}</td><td>{finding}</td><td>{html.escape(job.notebook.name)}</td>"
+            f"<td><code>{params}</code></td><td>{data}</td><td>{executed}</td></tr>")  # fmt: skip
+
+
+def remove_orphans(jobs: list[Job], out_dir: Path) -> list[str]:
+    """Remove the outputs of every report the runner wrote (it has a stamp) that is no longer
+    a current job: its parameter set or notebook is gone. Returns their names."""
+    current = {job.name for job in jobs}
+    gone = sorted(s.stem for s in (out_dir / ".stamps").glob("*.sha256") if s.stem not in current)
+    for name in gone:
+        for path in (out_dir / f"{name}.html", out_dir / f"{name}.ipynb"):
+            path.unlink(missing_ok=True)
+        (out_dir / ".stamps" / f"{name}.sha256").unlink(missing_ok=True)  # last: the marker
+    return gone
 
 
 def build(
@@ -386,27 +447,54 @@ def build(
     force: bool = False,
     fresh_kernels: bool = False,
 ) -> int:
-    """Execute the reports that changed; return the process exit code."""
+    """Execute the reports that changed, rebuild the index; return the process exit code."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stamps = out_dir / ".stamps"
     stamps.mkdir(exist_ok=True)
     todo = discover(notebooks, params)
+    failures = [Outcome(job, 0.0, job.problem) for job in todo if job.problem is not None]
+    runnable = [job for job in todo if job.problem is None]
     shared = inputs_digest()
-    digests = {job: job_digest(job, shared) for job in todo}
+    digests = {job: job_digest(job, shared) for job in runnable}
 
     def fresh(job: Job) -> bool:
         stamp = stamps / f"{job.name}.sha256"
         return (not force and stamp.exists() and stamp.read_text() == digests[job]
                 and (out_dir / f"{job.name}.html").exists())  # fmt: skip
 
-    stale = [job for job in todo if not fresh(job)]
-    if not stale:
-        if not (out_dir / "index.html").exists():
-            write_index(todo, out_dir)
+    stale = [job for job in runnable if not fresh(job)]
+    if stale:
+        print(f"reports: executing {len(stale)} of {len(todo)} (up to {jobs} at a time)",
+              flush=True)  # fmt: skip
+        failures += _execute_all(stale, digests, out_dir, jobs, fresh_kernels, notebooks)
+    elif not failures:
         print(f"reports: nothing changed, {len(todo)} reports up to date in {out_dir}")
-        return 0
-    print(f"reports: executing {len(stale)} of {len(todo)} (up to {jobs} at a time)", flush=True)
-    failures: list[Outcome] = []
+    for outcome in failures:  # a failed report is retried next time, whatever its inputs
+        _atomic_write(stamps / f"{outcome.job.name}.sha256", FAILED)
+    gone = remove_orphans(todo, out_dir)
+    if gone:
+        print(f"reports: removed {len(gone)} report(s) whose parameter set or notebook is gone: "
+              f"{', '.join(gone)}")  # fmt: skip
+    write_index(todo, out_dir, {f.job.name: f.error for f in failures})
+    for f in failures:
+        if f.job.problem is not None:
+            detail = "not executed; previous HTML left in place"
+        elif f.kept:
+            detail = (f"executed notebook kept at {out_dir / (f.job.name + '.ipynb')}; "
+                      "previous HTML left in place")  # fmt: skip
+        else:
+            detail = "no executed notebook was written; previous HTML left in place"
+        print(f"error: notebook {f.job.notebook.name}, parameters "
+              f"{f.job.params_file.name if f.job.params_file else 'defaults'} "
+              f"{json.dumps(f.job.parameters, default=str)}: {f.error}\n  {detail}",
+              file=sys.stderr)  # fmt: skip
+    return 1 if failures else 0
+
+
+def _execute_all(stale: list[Job], digests: dict, out_dir: Path, jobs: int, fresh_kernels: bool,
+                 notebooks: Path) -> list[Outcome]:  # fmt: skip
+    """Execute ``stale`` in worker processes, one progress line each; stamp the successes."""
+    failures = []
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(stale))),
                              mp_context=get_context("spawn"), initializer=_prepare_worker,
                              initargs=(fresh_kernels, notebooks.resolve())) as pool:  # fmt: skip
@@ -418,17 +506,10 @@ def build(
                 failures.append(outcome)
                 print(f"{line} FAILED", flush=True)
             else:
-                _atomic_write(stamps / f"{outcome.job.name}.sha256", digests[outcome.job])
+                _atomic_write(out_dir / ".stamps" / f"{outcome.job.name}.sha256",
+                              digests[outcome.job])  # fmt: skip
                 print(line, flush=True)
-    write_index(todo, out_dir)
-    for f in failures:
-        kept = (f"executed notebook kept at {out_dir / (f.job.name + '.ipynb')}" if f.kept
-                else "no executed notebook was written")  # fmt: skip
-        print(f"error: notebook {f.job.notebook.name}, parameters "
-              f"{f.job.params_file.name if f.job.params_file else 'defaults'} "
-              f"{json.dumps(f.job.parameters, default=str)}: {f.error}\n"
-              f"  {kept}; previous HTML left in place", file=sys.stderr)  # fmt: skip
-    return 1 if failures else 0
+    return failures
 
 
 def snapshot(notebooks: Path) -> None:

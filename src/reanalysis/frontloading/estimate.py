@@ -143,6 +143,7 @@ def front_loading(
         row, table = one(labelled, method, level)
         row["straddle"] = straddle
         draws = shifts.filter(pl.col("method") == method)["excess_t"]
+        row["placebo_n"] = 0  # placebos compared with the excess (none without one)
         if row["excess_t"] is not None and draws.len():
             row["placebo_n"] = draws.len()
             row["placebo_share"] = float((draws >= row["excess_t"]).mean())
