@@ -164,10 +164,11 @@ def test_the_source_s_own_figure_is_named_when_it_is_not_the_reconciled_one(writ
         "2025-04,export,ore,1099,,9.9,,https://a.example/2,coarse",
         "2025-04,export,ore,1100.4,,10.0,,https://b.example/3,fine",
     )
-    assert got.select("reported_pct", "reason").rows() == [
-        (9.9, f"the source's own figure (1099.0 t) differs from the reconciled one; {CONFLICTED}"),
-        (10.0, CONFLICTED),
-    ]
+    assert got.select("line", "reported_pct", "reason").rows() == [
+        ("statements.csv:3", 9.9,
+         f"the source's own figure (1099.0 t) differs from the reconciled one; {CONFLICTED}"),
+        ("statements.csv:4", 10.0, CONFLICTED),
+    ]  # fmt: skip
 
 
 def test_a_figure_within_half_a_tonne_is_the_same_figure(write):
