@@ -231,7 +231,7 @@ def execute(job: Job, out_dir: Path, fresh_kernel: bool = False) -> Outcome:
 
     start = time.perf_counter()
     executed = out_dir / f"{job.name}.ipynb"
-    tmp = out_dir / f".{job.name}.running.ipynb"
+    tmp = out_dir / f".{job.name}.running-{os.getpid()}.ipynb"  # two runs at once never share it
     if fresh_kernel:
         engine = {"shutdown_kernel": "immediate", "extra_arguments": KERNEL_ARGUMENTS}
     else:
