@@ -113,13 +113,19 @@ def test_straddling_months_follow_the_documented_rule():
                                         "anticipation", "post"]  # fmt: skip
 
 
+# no relevance pattern names "ore" and no measure is given: the result says so
+UNKNOWN_ORE = ("no shipped licence event is known to cover ore, so no earlier measure's months are "
+               "left out of estimation; pass measures= (and the control's dates) explicitly for "
+               "the measures that concern it")  # fmt: skip
+
+
 def test_same_day_controls_and_suspensions_say_what_they_leave_out():
     frame = planted(lambda i, m: 1000.0)
     same_day = front_loading(frame, announced="2024-04-04", effective="2024-04-04",
                              measures=NO_MEASURES)  # fmt: skip
     assert same_day.summary["excess_t"].null_count() == 3
     assert same_day.notes == ["announced and effective on the same day: no anticipation window "
-                              "unless a rumour date is argued"]  # fmt: skip
+                              "unless a rumour date is argued", UNKNOWN_ORE]  # fmt: skip
     with_rumour = front_loading(frame, announced="2024-04-04", effective="2024-04-04",
                                 rumour="2024-02-01", baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
     assert with_rumour.summary["excess_t"].to_list() == pytest.approx([2 * X])
@@ -167,6 +173,7 @@ def test_describe_reads_the_result():
                            effective="2024-04-01", baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
     # placebo announcements 2021-02 (one month of history) to 2023-09 (event window ends 2024-01)
     assert describe(result) == [
+        UNKNOWN_ORE[0].upper() + UNKNOWN_ORE[1:] + ".",
         "With the pre mean baseline: +240 t against baseline over 2 anticipation month(s) (95% "
         "band +240 to +240 t); -135 t over 3 post month(s) (95% band -135 to -135 t); net +105 t "
         "(95% band +105 to +105 t).",

@@ -44,14 +44,19 @@ ANTIMONY_ISSUE_10 = [("2023-10", 4034), ("2023-12", 3989), ("2024-08", 4075), ("
 
 
 @pytest.fixture(scope="module")
-def antimony(tmp_path_factory):
+def antimony_series(tmp_path_factory):
     path = tmp_path_factory.mktemp("antimony") / "antimony_issue10_test_data.csv"
     pl.DataFrame(
         {"period": [p for p, _ in ANTIMONY_ISSUE_10], "commodity": "antimony products",
          "flow": "export", "partner": "World", "value": [float(v) for _, v in ANTIMONY_ISSUE_10],
          "unit": "t"}
     ).write_csv(path)  # fmt: skip
-    series = load_customs(path)
+    return load_customs(path)
+
+
+@pytest.fixture(scope="module")
+def antimony(antimony_series):
+    series = antimony_series
     measures = licence_measures(load_licence_events()).filter(pl.col("measure") == "No. 33 [2024]")
 
     def run(**kw):
@@ -252,6 +257,30 @@ def test_months_after_an_earlier_measure_are_excluded_from_estimation():
     kept = front_loading(frame, announced="2024-03-01", effective="2024-04-01", post_months=2,
                          baseline="pre_mean", measures=EARLIER, exclude_prior=False)  # fmt: skip
     assert kept.summary["estimation_n"][0] == 12 and kept.excluded.height == 0
+
+
+def test_a_commodity_no_shipped_event_covers_gets_no_measures_by_default(antimony_series):
+    # Before: every shipped event counted for "antimony products", so gallium's No. 23 [2023]
+    # and graphite's No. 39 [2023] took out 2023-10 and 2023-12, the only estimation months.
+    assert relevant_to(load_licence_events(), "antimony products").height == 0
+    result = front_loading(antimony_series, announced="2024-08-15", effective="2024-09-15")
+    assert result.excluded.height == 0
+    assert result.table.filter(pl.col("window") == "excluded").height == 0
+    row = pre_mean(result)
+    mean = (4034 + 3989) / 2  # 2023-10 and 2023-12
+    assert (row["estimation_n"], row["excess_t"], row["payback_t"]) == (
+        2, 4075 - mean, 6533 + 190 + 808 - 3 * mean)  # fmt: skip
+    sentence = ("No shipped licence event is known to cover antimony products, so no earlier "
+                "measure's months are left out of estimation; pass measures= (and the control's "
+                "dates) explicitly for the measures that concern it.")  # fmt: skip
+    assert sentence in describe(result)
+    named = front_loading(antimony_series, announced="2024-08-15", effective="2024-09-15",
+                          measures=licence_measures(load_licence_events()))  # fmt: skip
+    assert named.excluded["measure"].to_list() == ["No. 23 [2023]", "No. 39 [2023]",
+                                                   "No. 57 [2023]"]  # fmt: skip
+    assert sentence not in describe(named)
+    with pytest.raises(KeyError, match="no licence measure is known to concern this commodity"):
+        resolve_dates(NO_MEASURES, "No. 33 [2024]")
 
 
 def test_october_2025_magnets_leave_out_april_to_june_2025_and_say_so():

@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from reanalysis.events import load_licence_events, relevant_to
+from reanalysis.frontloading import SUMMARY_SCHEMA, FrontLoading
 from reanalysis.growth import growth
 from reanalysis.series import select_series
 from reanalysis.summaries import (
@@ -82,26 +83,75 @@ def test_reported_headline_counts_each_verdict():
     )
 
 
-def test_front_loading_headline_names_each_window_or_its_absence():
-    floats = {c: pl.Float64 for c in ("excess_t", "payback_t", "band_low_t", "band_high_t")}
-    s = pl.DataFrame({"method": ["a", "b"], "status": ["ok", "too few"], "excess_t": [None, None],
-                      "payback_t": [None, None], "band_low_t": [None, None],
-                      "band_high_t": [None, None], "anticipation_months": [0, 0],
-                      "post_months": [3, 3]}, schema_overrides=floats)  # fmt: skip
-    assert front_loading_headline(s, "m") == "m: no baseline could estimate anything (2 tried)"
-    post = s.with_columns(payback_t=pl.Series([2151.47, None]))
-    assert front_loading_headline(post, "No. 18 [2025]") == (
-        "No. 18 [2025]: no anticipation window; post window (3 months) +2,151 t against the "
-        "baselines (1 of 2 baselines ran)"
+def headline_of(rows: list[dict], level: float = 0.95) -> str:
+    """The headline of a result whose summary has these rows (other columns null) and whose
+    excess does not move with the straddle choice."""
+    summary = pl.DataFrame(
+        [{"status": "ok", "anticipation_months": 0, "post_months": 3, "level": level} | r
+         for r in rows], schema=SUMMARY_SCHEMA)  # fmt: skip
+    result = FrontLoading(
+        summary=summary, table=pl.DataFrame(), placebos=pl.DataFrame(),
+        sensitivity=summary.select("method", "excess_t").with_columns(straddle=pl.lit("majority")),
+        excluded=pl.DataFrame(), straddle="majority", controls=False, post_window=True,
+    )  # fmt: skip
+    return front_loading_headline(result, "m")
+
+
+def test_front_loading_headline_leads_with_the_net_and_its_band_at_the_level():
+    rows = [{"method": "seasonal_naive", "payback_t": 2151.47, "net_t": 2151.47,
+             "net_low_t": -1592.2, "net_high_t": 5895.4},
+            {"method": "pre_mean", "payback_t": 4360.0, "net_t": 4360.0, "net_low_t": 1030.4,
+             "net_high_t": 7690.0}]  # fmt: skip
+    assert headline_of(rows, level=0.9) == (
+        "m: net +2,151 t to +4,360 t against the baselines over the event window, 90% bands "
+        "spanning -1,592 t to +7,690 t (excluding zero: 1 of 2). Verdict: inconclusive: no "
+        "baseline gives an excess (no anticipation month it can measure). No anticipation "
+        "window; payback over the post window (3 months) +2,151 t to +4,360 t (2 of 2 baselines "
+        "ran)."
     )
-    one = s.with_columns(excess_t=pl.Series([50.0, None]), anticipation_months=1)
-    assert front_loading_headline(one, "m") == (
-        "m: anticipation window (1 month) +50 t against the baselines; post window not estimated "
-        "(1 of 2 baselines ran)"
+
+
+def test_front_loading_headline_keeps_the_verdict_no_stronger_than_the_library():
+    # every excess band clears zero, so the library says "consistent"; the net's bands do not
+    rows = [{"method": "pre_mean", "excess_t": 120.4, "excess_low_t": 10.0, "excess_high_t": 230.0,
+             "payback_t": -30.0, "net_t": 90.4, "net_low_t": -50.0, "net_high_t": 200.0},
+            {"method": "regression", "excess_t": 80.0, "excess_low_t": 5.0, "excess_high_t": 150.0,
+             "payback_t": -20.0, "net_t": 60.0, "net_low_t": -10.0, "net_high_t": 130.0}]  # fmt: skip
+    rows = [r | {"anticipation_months": 2} for r in rows]
+    assert headline_of(rows, level=0.975) == (
+        "m: net +60 t to +90 t against the baselines over the event window, 97.5% bands spanning "
+        "-50 t to +200 t (excluding zero: 0 of 2). Verdict: consistent with front-loading: 2 "
+        "baselines agree in sign, every 97.5% band excludes zero and no straddle choice changes "
+        "the sign. Excess over the anticipation window (2 months) +80 t to +120 t; payback over "
+        "the post window (3 months) -30 t to -20 t (2 of 2 baselines ran)."
     )
-    assert front_loading_headline(post.with_columns(anticipation_months=1), "m").startswith(
-        "m: anticipation window not estimated; post window (3 months)"
+
+
+def test_front_loading_headline_says_when_a_window_or_band_is_missing():
+    tried = {"method": "regression", "status": "too few months"}
+    assert headline_of([{"method": "pre_mean"}, tried]) == (
+        "m: no baseline could estimate anything (2 tried)"
     )
-    assert front_loading_headline(one.with_columns(post_months=0), "m").endswith(
-        "; no post window (1 of 2 baselines ran)"
+    note = "2 estimation observation(s): too few for a band (needs 3)"
+    suspended = {"method": "pre_mean", "excess_t": 50.0, "net_t": 50.0, "band_note": note,
+                 "anticipation_months": 1, "post_months": 0}  # fmt: skip
+    assert headline_of([suspended, tried | {"post_months": 0}]) == (
+        f"m: net +50 t against the baselines over the event window, no band: {note}. Verdict: "
+        "inconclusive: only the pre mean baseline gives an excess. Excess over the anticipation "
+        "window (1 month) +50 t; no post window (1 of 2 baselines ran)."
+    )
+    assert headline_of([suspended | {"band_note": None, "post_months": 3}, tried]).startswith(
+        "m: net +50 t against the baselines over the event window, no band. Verdict"
+    )
+    no_net = {"method": "pre_mean", "excess_t": 50.0, "anticipation_months": 1}
+    assert headline_of([no_net, tried]) == (
+        "m: net not estimated. Verdict: inconclusive: only the pre mean baseline gives an "
+        "excess. Excess over the anticipation window (1 month) +50 t; post window not estimated "
+        "(1 of 2 baselines ran)."
+    )
+    no_excess = {"method": "pre_mean", "payback_t": -20.0, "anticipation_months": 1,
+                 "post_months": 1}  # fmt: skip
+    assert headline_of([no_excess, tried]).endswith(
+        "Anticipation window not estimated; payback over the post window (1 month) -20 t (1 of 2 "
+        "baselines ran)."
     )

@@ -135,8 +135,22 @@ def licence_measures(events: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def relevance_pattern(commodity: str) -> str | None:
+    """The pattern (over items and summary) of events concerning ``commodity``, or None when
+    no shipped pattern names it.
+
+    >>> relevance_pattern("rare earth permanent magnets") == RELEVANCE["rare earth"]
+    True
+    >>> relevance_pattern("antimony products") is None
+    True
+    """
+    lowered = commodity.lower()
+    return next((p for keyword, p in RELEVANCE.items() if keyword in lowered), None)
+
+
 def relevant_to(events: pl.DataFrame, commodity: str) -> pl.DataFrame:
-    """Events that concern ``commodity`` (all events for a commodity with no pattern).
+    """Events that concern ``commodity`` (none for a commodity with no pattern in
+    ``RELEVANCE``: no event is known to concern it, and an unrelated one must never count).
 
     An event is relevant when its items or summary match the commodity's pattern, or when it
     names (in ``announcement`` or ``items``, e.g. a suspension) a numbered measure one of whose
@@ -145,19 +159,35 @@ def relevant_to(events: pl.DataFrame, commodity: str) -> pl.DataFrame:
     >>> ev = relevant_to(load_licence_events(), "rare earth permanent magnets")
     >>> "No. 23 [2023]" in " ".join(ev["announcement"].drop_nulls())  # gallium: not relevant
     False
+    >>> relevant_to(load_licence_events(), "antimony products").height
+    0
     """
-    for keyword, pattern in RELEVANCE.items():
-        if keyword in commodity.lower():
-            text = pl.concat_str(pl.col("items").fill_null(""), pl.col("summary").fill_null(""))
-            matched = events.filter(text.str.contains(pattern))
-            measures = {m for a in matched["announcement"].to_list() for m in measure_ids(a)}
-            named = pl.concat_str(
-                pl.col("announcement").fill_null(""), pl.col("items").fill_null(""), separator=" "
-            ).map_elements(
-                lambda a, m=measures: bool(m.intersection(measure_ids(a))), return_dtype=pl.Boolean
-            )
-            return events.filter(text.str.contains(pattern) | named.fill_null(False))
-    return events
+    pattern = relevance_pattern(commodity)
+    if pattern is None:
+        return events.clear()
+    text = pl.concat_str(pl.col("items").fill_null(""), pl.col("summary").fill_null(""))
+    matched = events.filter(text.str.contains(pattern))
+    measures = {m for a in matched["announcement"].to_list() for m in measure_ids(a)}
+    named = pl.concat_str(
+        pl.col("announcement").fill_null(""), pl.col("items").fill_null(""), separator=" "
+    ).map_elements(
+        lambda a, m=measures: bool(m.intersection(measure_ids(a))), return_dtype=pl.Boolean
+    )
+    return events.filter(text.str.contains(pattern) | named.fill_null(False))
+
+
+def unknown_commodity_note(measures: pl.DataFrame, commodity: str) -> str | None:
+    """A sentence when no licence measure is given and ``commodity`` has no pattern in
+    ``RELEVANCE`` (None otherwise): the caller must name the measures and dates.
+
+    >>> unknown_commodity_note(licence_measures(load_licence_events()).clear(), "antimony products")[:68]
+    'no shipped licence event is known to cover antimony products, so no '
+    """
+    if measures.height or relevance_pattern(commodity) is not None:
+        return None
+    return (f"no shipped licence event is known to cover {commodity}, so no earlier measure's "
+            "months are left out of estimation; pass measures= (and the control's dates) "
+            "explicitly for the measures that concern it")  # fmt: skip
 
 
 def resolve_dates(
@@ -179,6 +209,9 @@ def resolve_dates(
     found: dict[str, dt.date | None] = dict.fromkeys(("announced", "effective", "suspended"))
     if measure:
         rows = measures.filter(pl.col("measure") == measure)
+        if rows.height == 0 and measures.height == 0:
+            raise KeyError(f"no measure {measure!r}: no licence measure is known to concern this "
+                           "commodity; give the dates (announced=, effective=) instead")  # fmt: skip
         if rows.height == 0:
             raise KeyError(f"no measure {measure!r}; known: {', '.join(measures['measure'])}")
         row = rows.row(0, named=True)

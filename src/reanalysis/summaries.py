@@ -7,8 +7,12 @@ computed says why instead of disappearing.
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from reanalysis.frontloading import FrontLoading
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")  # fmt: skip
@@ -115,32 +119,48 @@ def _spread(values: pl.Series) -> str:
     return f"{lo:+,.0f} t" if round(lo) == round(hi) else f"{lo:+,.0f} t to {hi:+,.0f} t"
 
 
-def front_loading_headline(summary: pl.DataFrame, measure: str) -> str:
-    """Against the baselines that ran (``result.summary`` of ``front_loading``): the range of
-    the anticipation window's excess, how many 95% bands exclude zero, and the range over
-    the post window; a window that does not exist says so.
+def front_loading_headline(result: "FrontLoading", measure: str) -> str:
+    """The finding of a :func:`reanalysis.frontloading.front_loading` result, net first: the
+    range of ``net_t`` (excess plus payback over the event window) against the baselines that
+    ran, the span of their bands at the result's ``level`` and how many exclude zero; the
+    library's verdict, worded as :func:`reanalysis.frontloading.verdict` words it; then the
+    excess and payback ranges, a window that does not exist saying so.
 
-    >>> s = pl.DataFrame({"method": ["a", "b", "c"], "status": ["ok", "ok", "too few months"],
-    ...                   "excess_t": [120.4, -30.0, None], "band_low_t": [10.0, -90.0, None],
-    ...                   "band_high_t": [230.0, 30.0, None], "payback_t": [None, None, None],
-    ...                   "anticipation_months": [2, 2, 2], "post_months": [0, 0, 0]})
-    >>> front_loading_headline(s, "No. 57 [2025]")
-    'No. 57 [2025]: anticipation window (2 months) -30 t to +120 t against the baselines, 95% bands excluding zero: 1 of 2; no post window (2 of 3 baselines ran)'
+    >>> from reanalysis import load_customs, select_series
+    >>> from reanalysis.frontloading import front_loading
+    >>> series = select_series(load_customs(), commodity="rare earths")
+    >>> result = front_loading(series, announced="2025-04-04", effective="2025-04-04")
+    >>> front_loading_headline(result, "No. 18 [2025]")[:112]
+    'No. 18 [2025]: net +1,629 t to +4,360 t against the baselines over the event window, 95% bands spanning -1,816 t'
     """
-    ran = summary.filter(pl.col("excess_t").is_not_null() | pl.col("payback_t").is_not_null())
+    from reanalysis.frontloading.reading import percent, verdict
+
+    summary = result.summary
+    sums = pl.col("excess_t", "payback_t", "net_t")
+    ran = summary.filter(pl.any_horizontal(sums.is_not_null()))
     if ran.height == 0:
         return f"{measure}: no baseline could estimate anything ({summary.height} tried)"
+    net = ran.filter(pl.col("net_t").is_not_null())
+    if net.height:
+        head = f"net {_spread(net['net_t'])} against the baselines over the event window"
+        banded = net.filter(pl.col("net_low_t").is_not_null())
+        if banded.height:
+            level = percent(summary["level"][0])
+            clear = banded.filter((pl.col("net_low_t") > 0) | (pl.col("net_high_t") < 0)).height
+            span = pl.Series([banded["net_low_t"].min(), banded["net_high_t"].max()])
+            head += f", {level} bands spanning {_spread(span)} (excluding zero: {clear} of {banded.height})"
+        else:
+            notes = net["band_note"].drop_nulls()
+            head += f", no band: {notes[0]}" if notes.len() else ", no band"
+    else:
+        head = "net not estimated"
+    found, reason = verdict(result)
     parts = []
     excess = ran.filter(pl.col("excess_t").is_not_null())
     if excess.height:
         months = excess["anticipation_months"].max()
-        text = (f"anticipation window ({months} month{'s' if months != 1 else ''}) "
-                f"{_spread(excess['excess_t'])} against the baselines")  # fmt: skip
-        banded = excess.filter(pl.col("band_low_t").is_not_null())
-        if banded.height:
-            clear = banded.filter((pl.col("band_low_t") > 0) | (pl.col("band_high_t") < 0)).height
-            text += f", 95% bands excluding zero: {clear} of {banded.height}"
-        parts.append(text)
+        parts.append(f"excess over the anticipation window ({months} month"
+                     f"{'s' if months != 1 else ''}) {_spread(excess['excess_t'])}")  # fmt: skip
     elif (summary["anticipation_months"] == 0).all():
         parts.append("no anticipation window")
     else:
@@ -148,13 +168,15 @@ def front_loading_headline(summary: pl.DataFrame, measure: str) -> str:
     post = ran.filter(pl.col("payback_t").is_not_null())
     if post.height:
         months = post["post_months"].max()
-        parts.append(f"post window ({months} month{'s' if months != 1 else ''}) "
-                     f"{_spread(post['payback_t'])} against the baselines")  # fmt: skip
+        parts.append(f"payback over the post window ({months} month"
+                     f"{'s' if months != 1 else ''}) {_spread(post['payback_t'])}")  # fmt: skip
     elif (summary["post_months"] == 0).all():
         parts.append("no post window")
     else:
         parts.append("post window not estimated")
-    return f"{measure}: {'; '.join(parts)} ({ran.height} of {summary.height} baselines ran)"
+    rest = "; ".join(parts)
+    return (f"{measure}: {head}. Verdict: {found}: {reason}. {rest[0].upper()}{rest[1:]} "
+            f"({ran.height} of {summary.height} baselines ran).")  # fmt: skip
 
 
 def weights_headline(frame: pl.DataFrame) -> str:

@@ -11,6 +11,7 @@ from reanalysis.events import (
     load_licence_events,
     prior_windows,
     relevant_to,
+    unknown_commodity_note,
 )
 from reanalysis.frontloading.baselines import METHODS
 from reanalysis.frontloading.controls import control_log
@@ -79,7 +80,7 @@ def front_loading(
     coverage of the bands. ``controls`` (one or more other series of the canonical frame) adds
     the ``diff_in_diff`` method. ``measures`` are the licence measures concerning the commodity
     (:func:`reanalysis.events.licence_measures`; by default those of the shipped licence events
-    relevant to it): with ``exclude_prior``, months disturbed by an earlier one are not used for
+    relevant to it, none for a commodity :func:`reanalysis.events.relevant_to` has no pattern for): with ``exclude_prior``, months disturbed by an earlier one are not used for
     estimation. ``measure`` names the control among them, for the note on the items it covers.
 
     No. 18 [2025] took effect the day it was announced, so there is no anticipation window:
@@ -122,6 +123,8 @@ def front_loading(
         notes.append(f"suspended on {suspended} before taking effect on {effective}: no post "
                      "window, so the net is the excess")  # fmt: skip
     if note := coverage_note(measures, measure, commodity):
+        notes.append(note)
+    if note := unknown_commodity_note(measures, commodity):
         notes.append(note)
     obs = frame.sort("period").select(COLUMNS)
     obs = obs.with_columns(base_t=comparisons(obs, detail=True)["yoy"]["base"])

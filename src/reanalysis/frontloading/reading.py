@@ -12,6 +12,11 @@ BELOW = "below baseline: no sign of front-loading"
 INCONCLUSIVE = "inconclusive"
 
 
+def percent(level: float) -> str:
+    """A band's coverage as a percentage, no rounding away of its decimals: 0.975 -> '97.5%'."""
+    return f"{100 * level:g}%"
+
+
 def rounded(summary: pl.DataFrame) -> pl.DataFrame:
     """``result.summary`` (or ``result.sensitivity``) for display: tonnes to whole numbers,
     ratios to two decimals."""
@@ -46,7 +51,7 @@ def verdict(result: FrontLoading) -> tuple[str, str]:
     that can run agree in sign, every band available excludes zero and no straddle choice
     flips the sign; the same for "below baseline"; otherwise "inconclusive"."""
     ran = result.summary.filter(pl.col("status") == OK, pl.col("excess_t").is_not_null())
-    level = f"{result.summary['level'][0]:.0%}"
+    level = percent(result.summary["level"][0])
     if ran.height == 0:
         return INCONCLUSIVE, "no baseline gives an excess (no anticipation month it can measure)"
     if ran.height < 2:
@@ -80,7 +85,7 @@ def _band(row: dict, name: str) -> str:
     return (
         ""
         if low is None
-        else f" ({row['level']:.0%} band {low:+,.0f} to {row[f'{name}_high_t']:+,.0f} t)"
+        else f" ({percent(row['level'])} band {low:+,.0f} to {row[f'{name}_high_t']:+,.0f} t)"
     )
 
 
