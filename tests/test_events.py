@@ -60,20 +60,20 @@ def test_relevance_keeps_rare_earth_events_only(events):
     kept = relevant_to(events, "rare earths")
     assert kept.filter(pl.col("announcement").str.contains("No. 23 \\[2023\\]")).height == 0
     assert kept.filter(pl.col("announcement").str.contains("No. 18 \\[2025\\]")).height == 2
-    none = relevant_to(events, "850511 tungsten")  # no pattern: no event, never every event
+    none = relevant_to(events, "850511 vanadium")  # no pattern: no event, never every event
     assert none.height == 0 and none.schema == events.schema
-    assert relevance_pattern("850511 tungsten") is None
+    assert relevance_pattern("850511 vanadium") is None
     assert relevance_pattern("Rare earths") == RELEVANCE["rare earth"]
 
 
 def test_a_commodity_without_a_pattern_is_said_only_when_no_measure_is_given(events):
     measures = licence_measures(events)
-    assert unknown_commodity_note(measures.clear(), "antimony products") == (
-        "no shipped licence event is known to cover antimony products, so no earlier measure's "
+    assert unknown_commodity_note(measures.clear(), "vanadium products") == (
+        "no shipped licence event is known to cover vanadium products, so no earlier measure's "
         "months are left out of estimation; pass measures= (and the control's dates) explicitly "
         "for the measures that concern it"
     )
-    assert unknown_commodity_note(measures, "antimony products") is None
+    assert unknown_commodity_note(measures, "vanadium products") is None
     assert unknown_commodity_note(measures.clear(), "rare earths") is None
 
 

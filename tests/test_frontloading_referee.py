@@ -260,25 +260,35 @@ def test_months_after_an_earlier_measure_are_excluded_from_estimation():
 
 
 def test_a_commodity_no_shipped_event_covers_gets_no_measures_by_default(antimony_series):
-    # Before: every shipped event counted for "antimony products", so gallium's No. 23 [2023]
-    # and graphite's No. 39 [2023] took out 2023-10 and 2023-12, the only estimation months.
-    assert relevant_to(load_licence_events(), "antimony products").height == 0
-    result = front_loading(antimony_series, announced="2024-08-15", effective="2024-09-15")
-    assert result.excluded.height == 0
-    assert result.table.filter(pl.col("window") == "excluded").height == 0
-    row = pre_mean(result)
+    # Before: every shipped event counted for any commodity without a pattern, so gallium's
+    # No. 23 [2023] and graphite's No. 39 [2023] took out 2023-10 and 2023-12, the only
+    # estimation months. Antimony's own measures are known (No. 33 [2024] is this control; none
+    # took effect before it), so nothing is excluded; a commodity no shipped event names (the
+    # same test figures, relabelled "vanadium products") gets no measures and says so.
+    antimony_measures = relevant_to(load_licence_events(), "antimony products")
+    assert "MOFCOM/GACC Announcement No. 33 [2024]" in antimony_measures["announcement"].to_list()
+    assert not antimony_measures["announcement"].str.contains(r"No\. (23|39) \[2023\]").any()
+    assert relevant_to(load_licence_events(), "vanadium products").height == 0
+    vanadium = antimony_series.with_columns(
+        pl.lit("vanadium products").cast(antimony_series.schema["commodity"]).alias("commodity")
+    )
     mean = (4034 + 3989) / 2  # 2023-10 and 2023-12
-    assert (row["estimation_n"], row["excess_t"], row["payback_t"]) == (
-        2, 4075 - mean, 6533 + 190 + 808 - 3 * mean)  # fmt: skip
-    sentence = ("No shipped licence event is known to cover antimony products, so no earlier "
+    sentence = ("No shipped licence event is known to cover vanadium products, so no earlier "
                 "measure's months are left out of estimation; pass measures= (and the control's "
                 "dates) explicitly for the measures that concern it.")  # fmt: skip
-    assert sentence in describe(result)
+    for series, said in ((antimony_series, False), (vanadium, True)):
+        result = front_loading(series, announced="2024-08-15", effective="2024-09-15")
+        assert result.excluded.height == 0
+        assert result.table.filter(pl.col("window") == "excluded").height == 0
+        row = pre_mean(result)
+        assert (row["estimation_n"], row["excess_t"], row["payback_t"]) == (
+            2, 4075 - mean, 6533 + 190 + 808 - 3 * mean)  # fmt: skip
+        assert (sentence in describe(result)) is said
+        assert any("No shipped licence event" in line for line in describe(result)) is said
     named = front_loading(antimony_series, announced="2024-08-15", effective="2024-09-15",
                           measures=licence_measures(load_licence_events()))  # fmt: skip
     assert named.excluded["measure"].to_list() == ["No. 23 [2023]", "No. 39 [2023]",
                                                    "No. 57 [2023]"]  # fmt: skip
-    assert sentence not in describe(named)
     with pytest.raises(KeyError, match="no licence measure is known to concern this commodity"):
         resolve_dates(NO_MEASURES, "No. 33 [2024]")
 

@@ -36,6 +36,11 @@ MEASURE_SCHEMA = pl.Schema(
 RELEVANCE = {
     "rare earth": r"(?i)rare.earth|samarium|gadolinium|terbium|dysprosium|lutetium|scandium|"
     r"yttrium|holmium|erbium|thulium|europium|ytterbium|magnet",
+    "gallium": r"(?i)gallium",
+    "germanium": r"(?i)germanium",
+    "graphite": r"(?i)graphite",
+    "antimony": r"(?i)antimony",
+    "tungsten": r"(?i)tungsten",
 }
 _NUMBERS = re.compile(r"No\.\s*([\d,\s\-]+?)\s*\[(\d{4})\]")
 _DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
@@ -141,7 +146,7 @@ def relevance_pattern(commodity: str) -> str | None:
 
     >>> relevance_pattern("rare earth permanent magnets") == RELEVANCE["rare earth"]
     True
-    >>> relevance_pattern("antimony products") is None
+    >>> relevance_pattern("vanadium products") is None
     True
     """
     lowered = commodity.lower()
@@ -159,7 +164,7 @@ def relevant_to(events: pl.DataFrame, commodity: str) -> pl.DataFrame:
     >>> ev = relevant_to(load_licence_events(), "rare earth permanent magnets")
     >>> "No. 23 [2023]" in " ".join(ev["announcement"].drop_nulls())  # gallium: not relevant
     False
-    >>> relevant_to(load_licence_events(), "antimony products").height
+    >>> relevant_to(load_licence_events(), "vanadium products").height
     0
     """
     pattern = relevance_pattern(commodity)
@@ -180,8 +185,8 @@ def unknown_commodity_note(measures: pl.DataFrame, commodity: str) -> str | None
     """A sentence when no licence measure is given and ``commodity`` has no pattern in
     ``RELEVANCE`` (None otherwise): the caller must name the measures and dates.
 
-    >>> unknown_commodity_note(licence_measures(load_licence_events()).clear(), "antimony products")[:68]
-    'no shipped licence event is known to cover antimony products, so no '
+    >>> unknown_commodity_note(licence_measures(load_licence_events()).clear(), "vanadium products")[:68]
+    'no shipped licence event is known to cover vanadium products, so no '
     """
     if measures.height or relevance_pattern(commodity) is not None:
         return None
