@@ -155,28 +155,27 @@ def front_loading_headline(result: "FrontLoading", measure: str) -> str:
     else:
         head = "net not estimated"
     found, reason = verdict(result)
-    parts = []
-    excess = ran.filter(pl.col("excess_t").is_not_null())
-    if excess.height:
-        months = excess["anticipation_months"].max()
-        parts.append(f"excess over the anticipation window ({months} month"
-                     f"{'s' if months != 1 else ''}) {_spread(excess['excess_t'])}")  # fmt: skip
-    elif (summary["anticipation_months"] == 0).all():
-        parts.append("no anticipation window")
-    else:
-        parts.append("anticipation window not estimated")
-    post = ran.filter(pl.col("payback_t").is_not_null())
-    if post.height:
-        months = post["post_months"].max()
-        parts.append(f"payback over the post window ({months} month"
-                     f"{'s' if months != 1 else ''}) {_spread(post['payback_t'])}")  # fmt: skip
-    elif (summary["post_months"] == 0).all():
-        parts.append("no post window")
-    else:
-        parts.append("post window not estimated")
-    rest = "; ".join(parts)
+    rest = "; ".join(
+        _window_part(ran, summary, figure, window, months)
+        for figure, window, months in (("excess", "anticipation", "anticipation_months"),
+                                       ("payback", "post", "post_months"))
+    )  # fmt: skip
     return (f"{measure}: {head}. Verdict: {found}: {reason}. {rest[0].upper()}{rest[1:]} "
             f"({ran.height} of {summary.height} baselines ran).")  # fmt: skip
+
+
+def _window_part(ran: pl.DataFrame, summary: pl.DataFrame, figure: str, window: str,
+                 months: str) -> str:  # fmt: skip
+    """``excess``/``payback`` over its window with the spread across the baselines that gave
+    one, or why there is none."""
+    given = ran.filter(pl.col(f"{figure}_t").is_not_null())
+    if given.height:
+        n = given[months].max()
+        return (f"{figure} over the {window} window ({n} month{'s' if n != 1 else ''}) "
+                f"{_spread(given[f'{figure}_t'])}")  # fmt: skip
+    if (summary[months] == 0).all():
+        return f"no {window} window"
+    return f"{window} window not estimated"
 
 
 def weights_headline(frame: pl.DataFrame) -> str:
