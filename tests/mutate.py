@@ -1,10 +1,11 @@
 """`make mutate`: mutation testing of the computing modules with mutmut, one module at a time.
 
 Each module that mutmut mutates (``[tool.mutmut]`` in pyproject.toml) is re-run only when
-something it depends on changed since its last run: every mutant when its source changed, only
-the surviving ones when just a test file that exercises it changed (a new test can only kill
-more). Then the table of killed and surviving mutants per module is printed, each survivor with
-its line and change; the exit code is 1 if a module scores below 90%.
+something it depends on changed since its last run: every mutant when its code outside
+functions changed, the mutants of the functions that changed when only those did, only the
+surviving ones when just a test file that exercises it changed (a new test can only kill more).
+Then the table of killed and surviving mutants per module is printed, each survivor with its
+line and change; the exit code is 1 if a module scores below 90%.
 
     python tests/mutate.py                 # every module, as far as it changed
     python tests/mutate.py growth readers  # these modules only
@@ -67,10 +68,43 @@ def digest(files: list[Path]) -> str:
     return h.hexdigest()
 
 
-def fingerprints(path: Path) -> dict[str, str]:
-    """What a module's results depend on: its source (and the mutmut config), and its tests."""
+def fingerprints(path: Path) -> dict:
+    """What a module's results depend on: its code outside functions (and the mutmut config),
+    each function's code, and its tests."""
     tests = [Path("tests/conftest.py"), *covering_test_files(module_name(path))]
-    return {"source": digest([path, Path("pyproject.toml")]), "tests": digest(tests)}
+    functions, outside = function_sources(path)
+    source = hashlib.sha256(outside.encode() + Path("pyproject.toml").read_bytes()).hexdigest()
+    functions = {k: hashlib.sha256(v.encode()).hexdigest() for k, v in functions.items()}
+    return {"source": source, "functions": functions, "tests": digest(tests)}
+
+
+def function_sources(path: Path) -> tuple[dict[str, str], str]:
+    """Each function's and method's code by mutmut's key, and the module's code outside them."""
+    text = path.read_text()
+    lines = text.splitlines(keepends=True)
+    functions, spans = {}, []
+    for key, node in _functions(ast.parse(text)):
+        start, end = _first_line(node), node.end_lineno
+        functions[key] = "".join(lines[start - 1 : end])
+        spans.append((start, end))
+    inside = {n for start, end in spans for n in range(start, end + 1)}
+    return functions, "".join(t for n, t in enumerate(lines, 1) if n not in inside)
+
+
+def to_run(path: Path, now: dict, last: dict, full: bool) -> tuple[list[str], str]:
+    """The mutant patterns to run for ``path`` and why: all of them when its code outside
+    functions changed (constants, imports), the changed functions' when only those did, the
+    survivors when only its tests did (a new test can only kill more)."""
+    module = module_name(path)
+    if full or now["source"] != last.get("source"):
+        return [f"{module}.x*"], "every mutant (code outside functions changed)"
+    before = last.get("functions", {})
+    changed = sorted(k for k, h in now["functions"].items() if before.get(k) != h)
+    if changed:
+        return [f"{module}.{k}__mutmut_*" for k in changed], f"changed: {', '.join(changed)}"
+    if now["tests"] != last.get("tests"):
+        return not_killed(path), "the survivors (tests changed)"
+    return [], ""
 
 
 def load(path: Path) -> SourceFileMutationData:
@@ -109,15 +143,18 @@ def equivalent_mutants() -> set[str]:
 
 def function_lines(path: Path) -> dict[str, int]:
     """First line (a decorator's, if any) of each function and method, by mutmut's key."""
-    lines = {}
-    for node in ast.parse(path.read_text()).body:
+    return {key: _first_line(node) for key, node in _functions(ast.parse(path.read_text()))}
+
+
+def _functions(tree: ast.Module):
+    """(mutmut's key, node) of each top-level function and each method."""
+    for node in tree.body:
         if isinstance(node, ast.FunctionDef):
-            lines[f"x_{node.name}"] = _first_line(node)
+            yield f"x_{node.name}", node
         elif isinstance(node, ast.ClassDef):
             for item in node.body:
                 if isinstance(item, ast.FunctionDef):
-                    lines[f"x\u01c1{node.name}\u01c1{item.name}"] = _first_line(item)
-    return lines
+                    yield f"x\u01c1{node.name}\u01c1{item.name}", item
 
 
 def _first_line(node: ast.FunctionDef) -> int:
@@ -205,11 +242,8 @@ def main() -> int:
     ran = False
     for path in [] if args.report else paths:
         now, last = fingerprints(path), stamps.get(str(path), {})
-        if args.full or now["source"] != last.get("source"):
-            names, why = [f"{module_name(path)}.x*"], "every mutant (source changed)"
-        elif now["tests"] != last.get("tests"):
-            names, why = not_killed(path), "the survivors (tests changed)"
-        else:
+        names, why = to_run(path, now, last, args.full)
+        if not why:
             continue
         ran = True
         print(f"\n== {module_name(path)}: {why}", flush=True)

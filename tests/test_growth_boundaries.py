@@ -15,6 +15,7 @@ from reanalysis.growth import (
     BASE_MISSING,
     CONFLICTED,
     DERIVED,
+    NOT_STATED,
     ZERO_BASE,
     check_reported,
     growth,
@@ -260,3 +261,54 @@ def test_latest_rounds_to_one_decimal_and_keeps_the_documented_columns():
     assert got.columns == ["period", "months", "value_t", "mom_pct", "yoy_pct", "ytd_yoy_pct",
                            "ytd_t", "note"]  # fmt: skip
     assert got.select("months", "mom_pct").rows() == [(1, -11.0), (1, -11.1)]
+
+
+def test_every_reported_percentage_gets_a_verdict_and_the_reason_behind_it(write):
+    # Month statements to 0.1 t (half unit 0.05). February 2025 against January 2025 and
+    # against February 2024: +10 % each; January-February 2025 (210.0 t) against 2024's
+    # 100.0 + 100.0 t: +5 %. The band adds the reported figure's half unit ("10.0": 0.05,
+    # "10": 0.5, "5.0": 0.05) to what the tonnages' rounding can add: 100 x (110.05 / 99.95 -
+    # 1.1) for a month, 100 x (210.05 / 199.9 - 1.05) for the two-month sum (half units add;
+    # 2024's cumulative is that sum, not a stated figure, and the reason says so).
+    # The rest cannot be computed, each for its own reason: a flagged statement, a percentage
+    # for a month with no tonnage, and comparisons with no base month. Rows come sorted by
+    # commodity, flow, partner, month, comparison.
+    got = reported(
+        write,
+        "2024-01,export,ore,100.0,,,,https://a.example/1,jan 2024",
+        "2024-02,export,ore,100.0,,,,https://a.example/2,feb 2024",
+        "2025-01,export,ore,100.0,,,,https://a.example/3,jan",
+        "2025-02,export,ore,110.0,,10.0,10,https://a.example/4,feb",
+        "2025-02,export_ytd,ore,,210.0,,5.0,https://a.example/5,feb ytd",
+        "2025-03,export,ore,,,5.0,,https://a.example/6,SUSPECT march",
+        "2025-05,export,ore,,,7.0,,https://a.example/7,may: a percentage only",
+        "2025-01,import,ore,50.0,,,12.0,https://a.example/8,import jan",
+        "2025-01,export,alloy,20.0,,3.0,,https://a.example/9,alloy jan",
+    )
+    month = 100 * (110.05 / 99.95 - 1.1)
+    excluded = (
+        "statement excluded: flagged SUSPECT in the source file: another series or definition"
+    )
+    columns = ("commodity", "flow", "period", "measure", "comparison", "reported_pct",
+               "computed_pct", "tolerance_pp", "verdict", "reason", "statement_value_t",
+               "source_url", "line")  # fmt: skip
+    assert got.select(columns).rows() == [
+        ("alloy", "export", D(2025, 1, 1), "month", "mom", 3.0, None, None,
+         "not computable", BASE_MISSING, 20.0, "https://a.example/9", "statements.csv:10"),
+        ("ore", "export", D(2025, 2, 1), "month", "mom", 10.0, pytest.approx(10.0),
+         pytest.approx(0.05 + month), "agrees", None, 110.0, "https://a.example/4",
+         "statements.csv:5"),
+        ("ore", "export", D(2025, 2, 1), "month", "yoy", 10.0, pytest.approx(10.0),
+         pytest.approx(0.5 + month), "agrees", None, 110.0, "https://a.example/4",
+         "statements.csv:5"),
+        ("ore", "export", D(2025, 2, 1), "ytd", "ytd_yoy", 5.0, pytest.approx(5.0),
+         pytest.approx(0.05 + 100 * (210.05 / 199.9 - 1.05)), "agrees", NOT_STATED, 210.0,
+         "https://a.example/5", "statements.csv:6"),
+        ("ore", "export", D(2025, 3, 1), "month", "mom", 5.0, None, None, "not computable",
+         excluded, None, "https://a.example/6", "statements.csv:7"),
+        ("ore", "export", D(2025, 5, 1), "month", "mom", 7.0, None, None, "not computable",
+         "no figure for this month in the data", None, "https://a.example/7", "statements.csv:8"),
+        ("ore", "import", D(2025, 1, 1), "month", "yoy", 12.0, None, None, "not computable",
+         BASE_MISSING, 50.0, "https://a.example/8", "statements.csv:9"),
+    ]  # fmt: skip
+    assert got["difference_pp"].is_null().to_list() == got["computed_pct"].is_null().to_list()
