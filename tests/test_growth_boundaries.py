@@ -312,3 +312,35 @@ def test_every_reported_percentage_gets_a_verdict_and_the_reason_behind_it(write
          BASE_MISSING, 50.0, "https://a.example/8", "statements.csv:9"),
     ]  # fmt: skip
     assert got["difference_pp"].is_null().to_list() == got["computed_pct"].is_null().to_list()
+
+
+def test_a_base_within_its_rounding_of_zero_bounds_no_percentage(write):
+    # January-February 2024 is 0 t (to the tonne: half unit 0.5) + 0.3 t (half unit 0.05):
+    # 0.3 t, within its 0.55 t of rounding of zero, so 2025's 2.0 t could be any rise at all.
+    # Before, the band took the other side's width and called a reported +200 % "agrees" but
+    # would have called +2,000 % "differs"; neither can be told apart from the data.
+    got = reported(
+        write,
+        "2024-01,export,ore,0,,,,https://a.example/1,jan 2024",
+        "2024-02,export,ore,0.3,,,,https://a.example/2,feb 2024",
+        "2025-01,export,ore,1.0,,,,https://a.example/3,jan",
+        "2025-02,export_ytd,ore,,2.0,,2000,https://a.example/4,feb ytd",
+    )
+    assert got.select("computed_pct", "tolerance_pp", "verdict", "reason").rows() == [
+        (pytest.approx(100 * (2.0 / 0.3 - 1)), None, "not computable",
+         "the base (0.3 t) is within its rounding (0.55 t) of zero: any percentage fits; "
+         f"{NOT_STATED}"),
+    ]  # fmt: skip
+    assert got["difference_pp"].to_list() == [pytest.approx(2000 - 100 * (2.0 / 0.3 - 1))]
+
+
+def test_a_base_exactly_its_rounding_from_zero_bounds_no_percentage(write):
+    # 0 t + 1 t, each to the tonne: a 1 t base with 1 t of rounding, which could be 0 t.
+    got = reported(
+        write,
+        "2024-01,export,ore,0,,,,https://a.example/1,jan 2024",
+        "2024-02,export,ore,1,,,,https://a.example/2,feb 2024",
+        "2025-01,export,ore,1.0,,,,https://a.example/3,jan",
+        "2025-02,export_ytd,ore,,2.0,,100,https://a.example/4,feb ytd",
+    )
+    assert got.select("computed_pct", "verdict").rows() == [(100.0, "not computable")]

@@ -412,6 +412,7 @@ REPORTED_SCHEMA = pl.Schema(
     }
 )  # fmt: skip
 AGREES, DIFFERS, NOT_COMPUTABLE = "agrees", "differs", "not computable"
+NEAR_ZERO = "the base ({} t) is within its rounding ({} t) of zero: any percentage fits"
 
 
 def check_reported(statements: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -419,7 +420,8 @@ def check_reported(statements: pl.DataFrame | None = None) -> pl.DataFrame:
 
     ``verdict`` is ``agrees`` when the difference is within the source's rounding (half a unit of
     its last digit) plus what the rounding of the tonnages can move the computed value,
-    ``differs`` otherwise, or ``not computable`` with the ``reason``. One row per reported
+    ``differs`` otherwise, or ``not computable`` with the ``reason`` (a base within its
+    rounding of zero bounds no percentage). One row per reported
     percentage (``REPORTED_SCHEMA``); ``comparison`` is ``mom``, ``yoy`` or ``ytd_yoy``.
 
     >>> checked = check_reported().filter(pl.col("commodity") == "rare earths",
@@ -472,9 +474,12 @@ def check_reported(statements: pl.DataFrame | None = None) -> pl.DataFrame:
         how="left",
     )
     cur, base, cur_hu, base_hu = (pl.col(c) for c in ("cur", "base", "cur_hu", "base_hu"))
+    # The rounding moves the percentage furthest up (current up, base down): (c + hc) / (b - hb)
+    # exceeds c / b by (b hc + c hb) / (b (b - hb)), more than the fall to (c - hc) / (b + hb),
+    # by (b hc + c hb) / (b (b + hb)). A base within its rounding of zero bounds nothing.
     hi = ((cur + cur_hu) / (base - base_hu) - 1.0) * 100.0
-    lo = ((cur - cur_hu) / (base + base_hu) - 1.0) * 100.0
-    tolerance = pl.col("reported_hu") + pl.max_horizontal(hi - pl.col("pct"), pl.col("pct") - lo)
+    tolerance = pl.col("reported_hu") + hi - pl.col("pct")
+    near_zero = (base <= base_hu).fill_null(False)
     difference = pl.col("reported_pct") - pl.col("pct")
     own_figure = (
         pl.when(
@@ -489,7 +494,7 @@ def check_reported(statements: pl.DataFrame | None = None) -> pl.DataFrame:
         )  # fmt: skip
     )
     verdict = (
-        pl.when(pl.col("excluded_reason").is_not_null() | pl.col("pct").is_null())
+        pl.when(pl.col("excluded_reason").is_not_null() | pl.col("pct").is_null() | near_zero)
         .then(pl.lit(NOT_COMPUTABLE))
         .when(difference.abs() <= tolerance + 1e-9)
         .then(pl.lit(AGREES))
@@ -502,6 +507,15 @@ def check_reported(statements: pl.DataFrame | None = None) -> pl.DataFrame:
         .then(pl.lit("no figure for this month in the data"))
         .when(pl.col("pct").is_null())
         .then(pl.col("note"))
+        .when(near_zero)
+        .then(
+            pl.concat_str(
+                pl.format(NEAR_ZERO, base.round(3), base_hu.round(3)),
+                pl.col("note"),
+                separator="; ",
+                ignore_nulls=True,
+            )
+        )
         .otherwise(pl.concat_str(own_figure, pl.col("note"), separator="; ", ignore_nulls=True))
     )
     return (
@@ -516,7 +530,7 @@ def check_reported(statements: pl.DataFrame | None = None) -> pl.DataFrame:
             "reported_pct",
             computed_pct="pct",
             difference_pp=pl.when(pl.col("pct").is_not_null()).then(difference),
-            tolerance_pp=pl.when(pl.col("pct").is_not_null()).then(tolerance),
+            tolerance_pp=pl.when(pl.col("pct").is_not_null() & ~near_zero).then(tolerance),
             verdict="verdict",
             reason=pl.when(pl.col("reason") != "").then("reason"),
             statement_value_t="statement_value_t",
