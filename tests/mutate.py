@@ -126,7 +126,6 @@ def run_mutmut(names: list[str], jobs: int) -> bool:
     env = dict(os.environ, REANALYSIS_ROOT=str(ROOT), POLARS_MAX_THREADS="1")
     # each mutant's pytest compiles the test files again unless it may cache them (0.4 s each)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    (ROOT / "mutants" / "benchmarks").mkdir(parents=True, exist_ok=True)  # for `also_copy`
     done = subprocess.run(
         [Path(sys.executable).parent / "mutmut", "run", "--max-children", str(jobs), *names],
         env=env,
