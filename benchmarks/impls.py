@@ -1,8 +1,10 @@
 """The same job several ways: load a Comtrade+ extract, then month-on-month and year-on-year for
-every series on a complete calendar (a missing or zero base gives null).
+every series on a complete calendar (a missing or zero base gives null), of the tonnage and of
+the unit value (US dollars per tonne, where the tonnage is above zero), as reanalysis's
+``growth`` computes them wherever a file has trade values.
 
 ``IMPLEMENTATIONS`` return a Polars frame: ``commodity, partner, period, value_t, mom_pct,
-yoy_pct``. ``WRITERS`` (reanalysis's bounded-memory and Dask paths) write the whole growth frame
+yoy_pct, usd_per_t, usd_per_t_mom_pct, usd_per_t_yoy_pct``. ``WRITERS`` (reanalysis's bounded-memory and Dask paths) write the whole growth frame
 as a folder of Parquet parts themselves. ``scan floor`` only reads the columns the job needs.
 Run one in its own process: ``python -m benchmarks.impls NAME INPUT OUTPUT``; it prints as JSON
 the seconds spent loading and computing (for ``WRITERS``, also writing: that is their job), the
@@ -16,7 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
-OUTPUT = ("commodity", "partner", "period", "value_t", "mom_pct", "yoy_pct")
+OUTPUT = ("commodity", "partner", "period", "value_t", "mom_pct", "yoy_pct", "usd_per_t",
+          "usd_per_t_mom_pct", "usd_per_t_yoy_pct")  # fmt: skip
 
 
 def with_reanalysis(path: Path) -> pl.DataFrame:
@@ -26,9 +29,11 @@ def with_reanalysis(path: Path) -> pl.DataFrame:
     return growth(load_customs(path)).select(OUTPUT)
 
 
-PANDAS_COLUMNS = ["freqCode", "period", "flowCode", "cmdCode", "partnerDesc", "netWgt"]
+PANDAS_COLUMNS = ["freqCode", "period", "flowCode", "cmdCode", "partnerDesc", "netWgt",
+                  "primaryValue"]  # fmt: skip
 PANDAS_DTYPES = {"freqCode": "category", "period": "int32", "flowCode": "category",
-                 "cmdCode": "string", "partnerDesc": "string", "netWgt": "float64"}  # fmt: skip
+                 "cmdCode": "string", "partnerDesc": "string", "netWgt": "float64",
+                 "primaryValue": "float64"}  # fmt: skip
 
 
 def with_pandas(path: Path) -> pl.DataFrame:
@@ -60,17 +65,20 @@ def _pandas_growth(df) -> pl.DataFrame:
     df = df[df["freqCode"] == "M"]
     keys = ["cmdCode", "flowCode", "partnerDesc"]
     month = (df["period"] // 100) * 12 + df["period"] % 100 - 1
-    base = pd.DataFrame({**{k: df[k] for k in keys}, "m": month, "value_t": df["netWgt"] / 1000})
-    prev = base.assign(m=base["m"] + 1).rename(columns={"value_t": "prev_t"})
-    year = base.assign(m=base["m"] + 12).rename(columns={"value_t": "year_t"})
+    value_t = df["netWgt"] / 1000
+    unit = (df["primaryValue"] / value_t).where(value_t > 0)
+    base = pd.DataFrame({**{k: df[k] for k in keys}, "m": month, "value_t": value_t,
+                         "usd_per_t": unit})  # fmt: skip
+    names = {"value_t": "t", "usd_per_t": "u"}
+    prev = base.assign(m=base["m"] + 1).rename(columns={k: f"prev_{v}" for k, v in names.items()})
+    year = base.assign(m=base["m"] + 12).rename(columns={k: f"year_{v}" for k, v in names.items()})
     out = base.merge(prev, on=[*keys, "m"], how="left").merge(year, on=[*keys, "m"], how="left")
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["mom_pct"] = np.where(
-            out["prev_t"] > 0, (out["value_t"] / out["prev_t"] - 1) * 100, np.nan
-        )
-        out["yoy_pct"] = np.where(
-            out["year_t"] > 0, (out["value_t"] / out["year_t"] - 1) * 100, np.nan
-        )
+        for col, short in names.items():
+            prefix = "" if col == "value_t" else "usd_per_t_"
+            for lag, name in (("prev", "mom"), ("year", "yoy")):
+                b = out[f"{lag}_{short}"]
+                out[f"{prefix}{name}_pct"] = np.where(b > 0, (out[col] / b - 1) * 100, np.nan)
     out["period"] = pd.to_datetime({"year": out["m"] // 12, "month": out["m"] % 12 + 1, "day": 1})
     result = out.rename(columns={"cmdCode": "commodity", "partnerDesc": "partner"})[list(OUTPUT)]
     return pl.from_pandas(result).with_columns(pl.col("period").cast(pl.Date))
@@ -83,10 +91,12 @@ def with_duckdb(path: Path) -> pl.DataFrame:
         source = f"read_parquet('{path}')"
     else:
         source = (f"read_csv('{path}', header=true, types={{'cmdCode': 'VARCHAR', "
-                  "'period': 'INTEGER', 'netWgt': 'DOUBLE', 'partnerDesc': 'VARCHAR'})")  # fmt: skip
+                  "'period': 'INTEGER', 'netWgt': 'DOUBLE', 'primaryValue': 'DOUBLE', "
+                  "'partnerDesc': 'VARCHAR'})")  # fmt: skip
     query = f"""
     WITH src AS (
         SELECT cmdCode, flowCode, partnerDesc, netWgt / 1000 AS value_t,
+               CASE WHEN netWgt > 0 THEN primaryValue / (netWgt / 1000) END AS usd_per_t,
                (period // 100) * 12 + period % 100 - 1 AS m
         FROM {source} WHERE freqCode = 'M'
     )
@@ -94,7 +104,12 @@ def with_duckdb(path: Path) -> pl.DataFrame:
            make_date(CAST(a.m // 12 AS INTEGER), CAST(a.m % 12 + 1 AS INTEGER), 1) AS period,
            a.value_t,
            CASE WHEN p.value_t > 0 THEN (a.value_t / p.value_t - 1) * 100 END AS mom_pct,
-           CASE WHEN y.value_t > 0 THEN (a.value_t / y.value_t - 1) * 100 END AS yoy_pct
+           CASE WHEN y.value_t > 0 THEN (a.value_t / y.value_t - 1) * 100 END AS yoy_pct,
+           a.usd_per_t,
+           CASE WHEN p.usd_per_t > 0 THEN (a.usd_per_t / p.usd_per_t - 1) * 100
+           END AS usd_per_t_mom_pct,
+           CASE WHEN y.usd_per_t > 0 THEN (a.usd_per_t / y.usd_per_t - 1) * 100
+           END AS usd_per_t_yoy_pct
     FROM src a
     LEFT JOIN src p ON p.cmdCode = a.cmdCode AND p.flowCode = a.flowCode
                    AND p.partnerDesc = a.partnerDesc AND p.m = a.m - 1
@@ -111,15 +126,21 @@ def with_polars(path: Path) -> pl.DataFrame:
         source = pl.scan_parquet(path)
     else:
         source = pl.scan_csv(path, schema_overrides={"cmdCode": pl.String, "period": pl.Int64,
-                                                     "netWgt": pl.Float64})  # fmt: skip
+                                                     "netWgt": pl.Float64,
+                                                     "primaryValue": pl.Float64})  # fmt: skip
     keys = ["commodity", "flow", "partner"]
     base = source.filter(pl.col("freqCode") == "M").select(
         commodity="cmdCode", flow="flowCode", partner="partnerDesc",
         m=(pl.col("period") // 100) * 12 + pl.col("period") % 100 - 1,
         value_t=pl.col("netWgt") / 1000,
+        usd_per_t=pl.when(pl.col("netWgt") > 0).then(pl.col("primaryValue") / (pl.col("netWgt") / 1000)),
     )  # fmt: skip
-    prev = base.select(*keys, m=pl.col("m") + 1, prev_t="value_t")
-    year = base.select(*keys, m=pl.col("m") + 12, year_t="value_t")
+    prev = base.select(*keys, m=pl.col("m") + 1, prev_t="value_t", prev_u="usd_per_t")
+    year = base.select(*keys, m=pl.col("m") + 12, year_t="value_t", year_u="usd_per_t")
+
+    def pct(cur: str, base: str) -> pl.Expr:
+        return pl.when(pl.col(base) > 0).then((pl.col(cur) / pl.col(base) - 1) * 100)
+
     return (
         base.join(prev, on=[*keys, "m"], how="left")
         .join(year, on=[*keys, "m"], how="left")
@@ -128,12 +149,11 @@ def with_polars(path: Path) -> pl.DataFrame:
             "partner",
             period=pl.date(pl.col("m") // 12, pl.col("m") % 12 + 1, 1),
             value_t="value_t",
-            mom_pct=pl.when(pl.col("prev_t") > 0).then(
-                (pl.col("value_t") / pl.col("prev_t") - 1) * 100
-            ),
-            yoy_pct=pl.when(pl.col("year_t") > 0).then(
-                (pl.col("value_t") / pl.col("year_t") - 1) * 100
-            ),
+            mom_pct=pct("value_t", "prev_t"),
+            yoy_pct=pct("value_t", "year_t"),
+            usd_per_t="usd_per_t",
+            usd_per_t_mom_pct=pct("usd_per_t", "prev_u"),
+            usd_per_t_yoy_pct=pct("usd_per_t", "year_u"),
         )  # fmt: skip
         .collect()
     )
@@ -208,6 +228,8 @@ def peak_rss_mib() -> float:
 
 def main() -> None:
     name, source, target = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    if name in FLOOR:  # which columns to read is the floor's given, not part of its time
+        import reanalysis.dataset  # noqa: F401
     start = time.perf_counter()
     if name in WRITERS:
         WRITERS[name](source, target)

@@ -19,6 +19,25 @@ def test_three_implementations_agree_on_a_tiny_extract(tmp_path):
     assert agree(outputs).startswith(f"{data.height:,} rows identical")
     got = pl.read_parquet(outputs["reanalysis"])
     assert got["mom_pct"].null_count() > 0  # missing and zero bases give nulls, not numbers
+    assert got["usd_per_t_yoy_pct"].null_count() < got.height  # unit values are compared too
+
+
+def test_a_null_where_reanalysis_has_a_figure_is_a_disagreement(tmp_path):
+    import pytest
+
+    data = frame(3_000, seed=7)
+    source = tmp_path / "tiny.parquet"
+    data.write_parquet(source)
+    ours = IMPLEMENTATIONS["reanalysis"](source)
+    row = ours["usd_per_t_mom_pct"].is_not_null().arg_max()
+    theirs = ours.with_columns(
+        usd_per_t_mom_pct=pl.when(pl.int_range(pl.len()) != row).then("usd_per_t_mom_pct")
+    )
+    outputs = {"reanalysis": tmp_path / "ours.parquet", "other": tmp_path / "theirs.parquet"}
+    ours.write_parquet(outputs["reanalysis"])
+    theirs.write_parquet(outputs["other"])
+    with pytest.raises(AssertionError, match="other: 1 rows differ in usd_per_t_mom_pct"):
+        agree(outputs)
 
 
 def test_peak_memory_is_the_childs_own_not_the_runners(tmp_path):

@@ -87,8 +87,18 @@ def _flags(derived: pl.Expr, conflicted: pl.Expr, derived_text: str = DERIVED) -
 DERIVED_BIT, CONFLICT_BIT, COMBINED_BIT, COVERED_BIT, SINGLE_BIT, ESTIMATED_BIT = 1, 2, 4, 8, 16, 32
 
 
+def series_grid(frame: pl.DataFrame) -> MonthGrid:
+    """The month grid of a canonical frame's series, keyed by the last month each row covers."""
+    last_month = month_number(frame["period"]) + frame["months"].to_numpy() - 1
+    return MonthGrid.build(frame.with_columns(_end=last_month), S, "_end")
+
+
 def comparisons(
-    frame: pl.DataFrame, *, detail: bool = False, kinds: tuple[str, ...] = ("mom", "yoy", "ytd_yoy")
+    frame: pl.DataFrame,
+    *,
+    detail: bool = False,
+    kinds: tuple[str, ...] = ("mom", "yoy", "ytd_yoy"),
+    grid: MonthGrid | None = None,
 ) -> dict[str, pl.DataFrame]:
     """For each of ``kinds`` (``mom``, ``yoy``, ``ytd_yoy``): per row of ``frame`` (same order), the percentage
     (``pct``) and the ``note``; with ``detail``, also the row number, the current and base
@@ -97,9 +107,10 @@ def comparisons(
     Bases are looked up on a complete month grid per series (:class:`MonthGrid`), keyed by the
     last month an observation covers. Flags travel as bits of one small-integer grid. The three
     comparisons are independent and run on their own threads (NumPy releases the GIL).
+    ``grid`` is :func:`series_grid` of ``frame`` (or of a frame with the same series and
+    months), if the caller has it already.
     """
-    last_month = month_number(frame["period"]) + frame["months"].to_numpy() - 1
-    grid = MonthGrid.build(frame.with_columns(_end=last_month), S, "_end")
+    grid = grid or series_grid(frame)
 
     def arr(col: str) -> np.ndarray:
         return frame[col].cast(pl.Float64).to_numpy()  # nulls read as NaN
@@ -260,7 +271,11 @@ def growth(frame: pl.DataFrame) -> pl.DataFrame:
     """
     if set(GROWTH_COLUMNS) <= set(frame.columns):
         return frame
-    parts = comparisons(frame)
+    grid = series_grid(frame)
+    priced = "value_usd" in frame.columns and not frame["value_usd"].is_null().all()
+    with ThreadPoolExecutor(max_workers=1) as pool:  # beside the tonnage's comparisons
+        prices = pool.submit(unit_values, frame, grid) if priced else None
+        parts = comparisons(frame, grid=grid)
     out = frame.with_columns(
         **{
             f"{name}_{col}": parts[name][src]
@@ -268,19 +283,17 @@ def growth(frame: pl.DataFrame) -> pl.DataFrame:
             for col, src in (("pct", "pct"), ("note", "note"))
         }
     )
-    if "value_usd" not in frame.columns or frame["value_usd"].is_null().all():
-        return out
-    return out.with_columns(**unit_values(frame))
+    return out.with_columns(**prices.result()) if prices else out
 
 
-def unit_values(frame: pl.DataFrame) -> dict[str, pl.Series]:
+def unit_values(frame: pl.DataFrame, grid: MonthGrid | None = None) -> dict[str, pl.Series]:
     """``usd_per_t`` and its month-on-month and year-on-year (see :func:`growth`), as columns
-    in the order of ``frame``'s rows."""
+    in the order of ``frame``'s rows (``grid``: see :func:`comparisons`)."""
     flagged = "weight_estimated" in frame.columns
     estimated = pl.col("weight_estimated").fill_null(False) if flagged else pl.lit(False)
     ratio = pl.when(pl.col("value_t") > 0).then(pl.col("value_usd") / pl.col("value_t"))
     priced = frame.with_columns(value_t=ratio)
-    parts = comparisons(priced, kinds=("mom", "yoy"))
+    parts = comparisons(priced, kinds=("mom", "yoy"), grid=grid)
     columns = {"usd_per_t": priced.select(pl.when(~estimated).then("value_t")).to_series()}
     for name, part in parts.items():
         leans = pl.col("note").cast(pl.String).str.contains(ESTIMATED).fill_null(False)

@@ -5,7 +5,6 @@ import datetime as dt
 
 import numpy as np
 import polars as pl
-from scipy import stats
 
 from reanalysis.frontloading.baselines import FITTERS, OK, Fit
 from reanalysis.frontloading.windows import EVENT, STRADDLES, Dates, months_back, shifted, windows
@@ -70,7 +69,7 @@ def sums(labelled: pl.DataFrame, fitted: Fit, level: float | None) -> dict:
         "post_months": int(used["payback"].sum()),
     }
     band = level is not None and fitted.n >= MIN_BAND_OBS and fitted.dof >= 1
-    q = stats.t.ppf((1 + level) / 2, fitted.dof) if band else None
+    q = t_quantile((1 + level) / 2, fitted.dof) if band else None
     for name, w in weights.items():
         value = float((w * np.nan_to_num(gap)).sum()) if used[name].any() else None
         row[f"{name}_t"] = value
@@ -147,3 +146,11 @@ def last_event_month(dates: Dates, post_months: int) -> dt.date:
     if dates.effective is None:
         return (dates.end - dt.timedelta(days=1)).replace(day=1)
     return months_back(dates.effective.replace(day=1), 1 - post_months)
+
+
+def t_quantile(p: float, dof: int) -> float:
+    """Student's t quantile. SciPy is imported here, not with the package: its statistics
+    module takes half a second to import, which every user of the loaders would pay."""
+    from scipy import stats
+
+    return float(stats.t.ppf(p, dof))
