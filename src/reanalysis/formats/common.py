@@ -32,6 +32,7 @@ parser exception reaches the caller. Cell checks report every bad cell through
 """
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -131,11 +132,38 @@ def read_columns(
     that is not UTF-8 as ISO-8859-1 (transcoded in memory: nothing is written to disk)."""
     if is_parquet(path):
         return _read_parquet(path, schema, expected or {})
-    layout = read_layout(path, latin1=latin1)
+    # Most files are UTF-8 with every row as wide as the header: parse such a file on another
+    # thread while its layout is checked (the parsed frame is used only when the layout says
+    # that is what the file is, and the layout's errors come first either way).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        guess = pool.submit(_guess, path, schema) if schema is not None else None
+        layout = read_layout(path, latin1=latin1)
+        parsed = guess.result() if guess else None
     source: Path | io.BytesIO = path
     if layout.encoding == "latin1":
         source = io.BytesIO(path.read_bytes().decode("iso-8859-1").encode("utf-8"))
-    return _parse_csv(path, layout, source, schema, expected or {})
+    elif layout.ragged:
+        parsed = None
+    return _parse_csv(path, layout, source, schema, expected or {}, parsed)
+
+
+def _guess(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame | None:
+    """``path`` parsed as UTF-8 with rows as wide as the header; ``None`` where that fails."""
+    try:
+        return _scan(path, schema, ragged=False)
+    except PARSE_ERRORS:
+        return None
+
+
+def _scan(
+    source: Path | io.BytesIO, types: dict[str, pl.DataType], *, ragged: bool
+) -> pl.DataFrame:
+    """The ``types`` columns of a CSV, each row with its ``_record`` number."""
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
+    lazy = pl.scan_csv(source, schema_overrides=types, infer_schema=False,
+                       truncate_ragged_lines=ragged)  # fmt: skip
+    return lazy.select(list(types)).with_row_index("_record").collect()
 
 
 def _parse_csv(
@@ -144,18 +172,17 @@ def _parse_csv(
     source: Path | io.BytesIO,
     schema: dict[str, pl.DataType] | None,
     expected: dict[str, str],
+    parsed: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
+    """``schema``'s columns (all, as text, without one) of the CSV whose ``layout`` was
+    checked; ``parsed`` is the frame :func:`_guess` made of it, if it applies."""
     columns = list(schema) if schema is not None else layout.header
 
     def parse(types: dict[str, pl.DataType] | None) -> pl.DataFrame:
-        if isinstance(source, io.BytesIO):
-            source.seek(0)
-        lazy = pl.scan_csv(source, schema_overrides=types, infer_schema=False,
-                           truncate_ragged_lines=layout.ragged)  # fmt: skip
-        return lazy.select(columns).with_row_index("_record").collect()
+        return _scan(source, types or dict.fromkeys(columns, pl.String), ragged=layout.ragged)
 
     try:
-        frame = parse(schema)
+        frame = parsed if parsed is not None else parse(schema)
     except PARSE_ERRORS:
         read_layout(path, latin1=layout.encoding == "latin1", exact=True)  # a ragged row?
         try:
