@@ -15,9 +15,12 @@ from reanalysis.growth import (
     BASE_MISSING,
     CONFLICTED,
     DERIVED,
+    ESTIMATED,
     NOT_STATED,
     ZERO_BASE,
+    Note,
     check_reported,
+    comparisons,
     growth,
     latest,
     reasons,
@@ -344,3 +347,149 @@ def test_a_base_exactly_its_rounding_from_zero_bounds_no_percentage(write):
         "2025-02,export_ytd,ore,,2.0,,100,https://a.example/4,feb ytd",
     )
     assert got.select("computed_pct", "verdict").rows() == [(100.0, "not computable")]
+
+
+# --- edges that only a figure at the very edge, or an odd rounding, tells apart ----------
+
+
+def test_a_reported_figure_at_the_very_edge_of_the_band_agrees_and_one_step_out_differs(write):
+    # March 201 t (half unit 0.5), April 220.4497 t (half unit 0.00005). The rounding can lift
+    # the percentage to 100 x ((220.4497 + 0.00005) / (201 - 0.5) - 1) = 100 x (220.44975 /
+    # 200.5 - 1) = 9.95 exactly, and "10.0" can stand for as little as 9.95: the reported
+    # figure sits on the band's very edge (difference = tolerance = 10 - 100 x (220.4497 / 201
+    # - 1) = 0.32353 pp, up to floating-point error), which agrees; "10.1" is 0.1 pp beyond it.
+    got = reported(
+        write,
+        "2025-03,export,ore,201,,,,https://a.example/1,march",
+        "2025-04,export,ore,220.4497,,10.0,,https://a.example/2,april on the edge",
+        "2025-04,export,ore,220.4497,,10.1,,https://a.example/3,april beyond",
+    )
+    pct = 100 * (220.4497 / 201 - 1)
+    rows = got.select("reported_pct", "difference_pp", "tolerance_pp", "verdict").rows()
+    assert rows == [
+        (10.0, pytest.approx(10.0 - pct), pytest.approx(10.0 - pct), "agrees"),
+        (10.1, pytest.approx(10.1 - pct), pytest.approx(10.0 - pct), "differs"),
+    ]
+
+
+def test_the_year_on_year_band_takes_the_rounding_of_the_month_twelve_back(write):
+    # April 2024 is stated to 0.1 t (half unit 0.05), March 2024 to the tonne (0.5): April
+    # 2025's year-on-year band uses April's, 100 x (1100.05 / 999.95 - 1.1) + 0.05 for "10.0".
+    got = reported(
+        write,
+        "2024-03,export,ore,999,,,,https://a.example/1,march 2024",
+        "2024-04,export,ore,1000.0,,,,https://a.example/2,april 2024",
+        "2025-04,export,ore,1100.0,,,10.0,https://a.example/3,april 2025",
+    )
+    assert got.select("comparison", "tolerance_pp").rows() == [
+        ("yoy", pytest.approx(0.05 + 100 * (1100.05 / 999.95 - 1.1), rel=1e-12))
+    ]
+
+
+def test_a_combined_year_against_single_months_adds_their_roundings(write):
+    # January-February 2025 331.1 t (half unit 0.05) against January 2024 101 t (0.5) +
+    # February 2024 200.0 t (0.05) = 301 t with 0.55 t of rounding: +10 %, and the band is
+    # 0.05 + 100 x ((331.1 + 0.05) / (301 - 0.55) - 331.1 / 301).
+    got = reported(
+        write,
+        "2024-01,export,ore,101,,,,https://a.example/1,jan 2024",
+        "2024-02,export,ore,200.0,,,,https://a.example/2,feb 2024",
+        "2025-02,export_ytd,ore,,331.1,,,https://a.example/3,jan-feb 2025",
+        "2025-02,export,ore,,,,10.0,https://a.example/4,jan-feb 2025 against a year ago",
+    )
+    band = 0.05 + 100 * (331.15 / 300.45 - 331.1 / 301)
+    assert got.select("comparison", "computed_pct", "tolerance_pp", "verdict").rows() == [
+        ("yoy", pytest.approx(10.0, rel=1e-12), pytest.approx(band, rel=1e-12), "agrees")
+    ]
+
+
+def test_a_near_zero_base_is_named_to_the_gram_and_the_note_follows_only_if_there_is_one(write):
+    # January 2024 0.2344 t (half unit 0.00005) and February 0 t (to the tonne: 0.5): the base
+    # 0.2344 t is within its 0.50005 t of rounding of zero. The reason gives both to three
+    # decimals (0.234, 0.5) and, the single months being exact statements, no note follows.
+    got = reported(
+        write,
+        "2024-01,export,ore,0.2344,,,,https://a.example/1,jan 2024",
+        "2024-02,export,ore,0,,,,https://a.example/2,feb 2024",
+        "2025-02,export_ytd,ore,,2.0,,,https://a.example/3,jan-feb 2025",
+        "2025-02,export,ore,,,,500,https://a.example/4,jan-feb 2025 against a year ago",
+        # the same with January 0.001 t (half unit 0.0005): 0.5005 t of rounding reads 0.5 t
+        "2024-01,export,alloy,0.001,,,,https://a.example/5,jan 2024",
+        "2024-02,export,alloy,0,,,,https://a.example/6,feb 2024",
+        "2025-02,export_ytd,alloy,,2.0,,,https://a.example/7,jan-feb 2025",
+        "2025-02,export,alloy,,,,500,https://a.example/8,jan-feb 2025 against a year ago",
+    )
+    assert got.select("commodity", "verdict", "reason").rows() == [
+        ("alloy", "not computable",
+         "the base (0.001 t) is within its rounding (0.5 t) of zero: any percentage fits"),
+        ("ore", "not computable",
+         "the base (0.234 t) is within its rounding (0.5 t) of zero: any percentage fits"),
+    ]  # fmt: skip
+
+
+def test_reported_rows_sort_by_commodity_then_partner_then_comparison(write):
+    # Written against the order of every key: the later commodity first, the later partner
+    # first, and for one month the year-on-year figure on an earlier line than the monthly one.
+    customs = write(
+        "customs.csv",
+        HEADER + "2025-02,export,ore,11,,,,https://a.example/1,q\n"
+        "2025-03,export,ore,12,,,1,https://a.example/2,q\n"
+        "2025-03,export,ore,12,,2,,https://a.example/3,q\n"
+        "2025-04,export,alloy,13,,3,,https://a.example/4,q\n",
+    )
+    magnets = write(
+        "magnets.csv",
+        "period,partner,value_t,yoy_pct_reported,mom_pct_reported,source_url,quote\n"
+        "2025-01,Japan,10,,,https://b.example/1,q\n"
+        "2025-02,Japan,11,,10,https://b.example/2,q\n"
+        "2025-03,Chile,12,,2,https://b.example/3,q\n",
+    )
+    got = check_reported(pl.concat([load_statements(customs), load_statements(magnets)]))
+    assert got.select("commodity", "partner", "period", "comparison", "line").rows() == [
+        ("alloy", "World", D(2025, 4, 1), "mom", "customs.csv:5"),
+        ("ore", "World", D(2025, 3, 1), "mom", "customs.csv:4"),
+        ("ore", "World", D(2025, 3, 1), "yoy", "customs.csv:3"),
+        ("rare earth permanent magnets", "Chile", D(2025, 3, 1), "mom", "magnets.csv:4"),
+        ("rare earth permanent magnets", "Japan", D(2025, 2, 1), "mom", "magnets.csv:3"),
+    ]
+
+
+def estimated(frame: pl.DataFrame, flags: list[bool | None]) -> pl.DataFrame:
+    return frame.with_columns(weight_estimated=pl.Series(flags, dtype=pl.Boolean))
+
+
+def test_a_combined_year_against_single_months_carries_an_estimate_of_either_month():
+    # Jan-Feb 2025 = 200 t against January 100 t + February 60 t of 2024, one of them estimated
+    rows = [(D(2024, 1, 1), 100.0), (D(2024, 2, 1), 60.0), (D(2025, 1, 1), 200.0, 2)]
+    for flags in ([False, True, False], [True, False, False]):
+        got = yoy(estimated(canonical(rows), flags))[2]
+        assert got == (D(2025, 1, 1), pytest.approx(25.0, rel=1e-12), ESTIMATED)
+
+
+def test_an_estimate_in_december_stays_out_of_the_next_year_s_cumulative():
+    # 10 t every month from January 2024 to January 2025, December 2024's weight estimated:
+    # January's month-on-month leans on it, January 2025's year to date (January alone) does not
+    rows = [(D(2024, m, 1), 10.0) for m in range(1, 13)] + [(D(2025, 1, 1), 10.0)]
+    got = growth(estimated(canonical(rows), [False] * 11 + [True, False]))
+    january = got.filter(pl.col("period") == D(2025, 1, 1))
+    assert january.select("mom_note", "yoy_note", "ytd_yoy_pct", "ytd_yoy_note").row(0) == (
+        ESTIMATED, None, 0.0, None)  # fmt: skip
+
+
+def test_unit_values_below_a_tonne_and_with_an_unknown_flag_are_computed():
+    # 0.5 t for 100 USD (200 USD/t), then 1 t for 300 USD: +50 %; the estimation flag is
+    # unknown (null), which is not an estimate
+    frame = estimated(canonical([(D(2025, 3, 1), 0.5), (D(2025, 4, 1), 1.0)]), [None, None])
+    got = growth(frame.with_columns(value_usd=pl.Series([100.0, 300.0])))
+    assert got.select("usd_per_t", "usd_per_t_mom_pct", "usd_per_t_mom_note").rows() == [
+        (200.0, None, BASE_MISSING), (300.0, 50.0, None)]  # fmt: skip
+    assert got.schema["usd_per_t_mom_note"] == got.schema["mom_note"] == Note
+    assert got.schema["usd_per_t_yoy_note"] == Note
+
+
+def test_comparisons_give_the_percentage_and_the_note_unless_asked_for_detail():
+    frame = canonical([(D(2025, 3, 1), 100.0), (D(2025, 4, 1), 80.0)])
+    parts = comparisons(frame)
+    assert {name: part.columns for name, part in parts.items()} == {
+        "mom": ["pct", "note"], "yoy": ["pct", "note"], "ytd_yoy": ["pct", "note"]}  # fmt: skip
+    assert parts["mom"]["pct"].to_list() == [None, pytest.approx(-20.0, rel=1e-12)]
