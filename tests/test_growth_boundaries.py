@@ -444,9 +444,12 @@ def test_reported_rows_sort_by_commodity_then_partner_then_comparison(write):
         "2025-02,Japan,11,,10,https://b.example/2,q\n"
         "2025-03,Chile,12,,2,https://b.example/3,q\n",
     )
-    got = check_reported(pl.concat([load_statements(customs), load_statements(magnets)]))
+    another = write("another.csv", HEADER + "2025-03,export,ore,12,,2,,https://c.example/1,q\n")
+    statements = [load_statements(f) for f in (customs, magnets, another)]
+    got = check_reported(pl.concat(statements))  # another.csv last, but first by its line
     assert got.select("commodity", "partner", "period", "comparison", "line").rows() == [
         ("alloy", "World", D(2025, 4, 1), "mom", "customs.csv:5"),
+        ("ore", "World", D(2025, 3, 1), "mom", "another.csv:2"),
         ("ore", "World", D(2025, 3, 1), "mom", "customs.csv:4"),
         ("ore", "World", D(2025, 3, 1), "yoy", "customs.csv:3"),
         ("rare earth permanent magnets", "Chile", D(2025, 3, 1), "mom", "magnets.csv:4"),
@@ -493,3 +496,33 @@ def test_comparisons_give_the_percentage_and_the_note_unless_asked_for_detail():
     assert {name: part.columns for name, part in parts.items()} == {
         "mom": ["pct", "note"], "yoy": ["pct", "note"], "ytd_yoy": ["pct", "note"]}  # fmt: skip
     assert parts["mom"]["pct"].to_list() == [None, pytest.approx(-20.0, rel=1e-12)]
+
+
+def test_a_conflict_in_either_cumulative_marks_the_year_to_date_comparison():
+    # January-February 2025 against 2024 (10 t a month): February 2025 conflicted, then
+    # February 2024 conflicted instead
+    months = [(y, m) for y in (2024, 2025) for m in (1, 2)]
+    for conflicted in ((2025, 2), (2024, 2)):
+        rows = [(D(y, m, 1), 10.0, 1, False, (y, m) == conflicted) for y, m in months]
+        got = growth(canonical(rows)).filter(pl.col("period") == D(2025, 2, 1))
+        assert got.select("ytd_yoy_pct", "ytd_yoy_note").row(0) == (0.0, CONFLICTED)
+
+
+def test_comparisons_in_detail_give_a_base_only_where_a_percentage_is_computed():
+    # March 100 t, April 0 t, May 50 t, June no value: April's base is March; May's is zero
+    # and June has no value of its own, so neither has a base to show; March has none at all
+    frame = canonical([(D(2025, 3, 1), 100.0), (D(2025, 4, 1), 0.0), (D(2025, 5, 1), 50.0),
+                       (D(2025, 6, 1), None)])  # fmt: skip
+    mom = comparisons(frame, detail=True)["mom"]
+    assert mom.select("base", "pct").rows() == [
+        (None, None), (100.0, -100.0), (None, None), (None, None)]  # fmt: skip
+
+
+def test_an_estimate_before_a_missing_month_still_marks_the_year_to_date():
+    # January to March 2024 and January and March 2025 (February 2025 not in the data), 10 t
+    # each, January 2025's weight estimated: March 2025's cumulative (stated, 20 t) leans on it
+    rows = [(D(2024, m, 1), 10.0) for m in (1, 2, 3)] + [(D(2025, m, 1), 10.0) for m in (1, 3)]
+    got = growth(estimated(canonical(rows), [False, False, False, True, False]))
+    march = got.filter(pl.col("period") == D(2025, 3, 1))
+    assert march.select("ytd_t", "ytd_yoy_pct", "ytd_yoy_note").row(0) == (
+        20.0, pytest.approx(100 * (20 / 30 - 1), rel=1e-12), ESTIMATED)  # fmt: skip
