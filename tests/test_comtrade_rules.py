@@ -1,0 +1,140 @@
+"""The Comtrade+ reader's rules, each pinned by a file whose reading changes when the rule
+changes: what every reported problem says (file, line, column, what was found, what was
+expected), which breakdown rows are orphans, the statements' fixed columns, and the weight
+rules at their edges (a value of less than a dollar, a blank value, a quantity in another unit).
+"""
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from comtrade_plus import row, write_csv
+from reanalysis.errors import StopReading, collecting
+from reanalysis.formats.common import BLANK_QUANTITY
+from reanalysis.formats.comtrade import NO_WEIGHT, ZERO_WEIGHT
+from reanalysis.loaders import load_customs
+from reanalysis.readers import read_statements
+
+
+def problems_of(path: Path) -> list[tuple]:
+    with collecting() as problems:
+        read_statements(path)
+    return [(type(p).__name__, p.file, p.line, p.column, p.found, p.expected) for p in problems]
+
+
+def test_every_bad_cell_is_named_with_its_line_column_and_what_was_expected(tmp_path):
+    rows = [row(f"2025{m:02d}") for m in range(1, 9)]
+    rows[1]["cmdCode"] = None
+    rows[2]["partnerDesc"] = " "
+    rows[3]["netWgt"] = -1.0
+    rows[4]["qty"] = -2.0
+    rows[5]["primaryValue"] = -3.0
+    rows[6]["flowCode"] = "Q"
+    rows[7]["freqCode"] = None
+    path = write_csv(tmp_path / "bad.csv", rows)
+    file = str(path)
+    assert problems_of(path) == [
+        ("BadValueError", file, 9, "freqCode", None, "one of M"),
+        ("BadValueError", file, 8, "flowCode", "Q", "one of X, M, RX, RM"),
+        ("BadValueError", file, 3, "cmdCode", None, "a commodity code"),
+        ("BadValueError", file, 4, "partnerDesc", None, "a partner name"),
+        ("BadValueError", file, 5, "netWgt", "-1.0", "a non-negative weight in kg"),
+        ("BadValueError", file, 6, "qty", "-2.0", "a non-negative quantity"),
+        ("BadValueError", file, 7, "primaryValue", "-3.0", "a non-negative value in USD"),
+    ]
+
+
+def test_a_flag_that_is_not_true_or_false_is_named_in_its_file(tmp_path):
+    rows = [row("202501"), row("202502")]
+    rows[1]["isQtyEstimated"] = "perhaps"
+    path = write_csv(tmp_path / "flags.csv", rows)
+    assert problems_of(path) == [
+        ("BadValueError", str(path), 3, "isQtyEstimated", "perhaps", "True or False"),
+    ]
+
+
+def test_each_key_given_only_in_parts_is_reported_once_at_its_first_line(tmp_path):
+    # February: two rows by mode of transport and no total (lines 3 and 5); March: one part
+    # without a total (line 4); January has its total beside its part, which is set aside.
+    rows = [row("202501"), row("202502", kg=1.0, mot=1000), row("202503", kg=2.0, mot=2100),
+            row("202502", kg=3.0, mot=2100), row("202501", kg=4.0, mot=1000)]  # fmt: skip
+    path = write_csv(tmp_path / "parts.csv", rows)
+    expected = ("a total row for that key (motCode 0, customsCode C00, partner2Code 0, mosCode "
+                "0): download with the breakdowns set to their totals, or keep the total rows")  # fmt: skip
+    assert problems_of(path) == [
+        ("MissingTotalError", str(path), 3, "motCode",
+         "breakdown rows only, for China X 850511 World 202502", expected),
+        ("MissingTotalError", str(path), 4, "motCode",
+         "breakdown rows only, for China X 850511 World 202503", expected),
+    ]  # fmt: skip
+
+
+def test_a_blank_reporter_is_one_key_with_its_parts(tmp_path):
+    # no reporter named on the total nor on its part: the part is the total's, set aside
+    rows = [row("202501"), row("202501", kg=4.0, mot=1000)]
+    for r in rows:
+        r["reporterDesc"] = None
+    got = read_statements(write_csv(tmp_path / "blank.csv", rows))
+    assert got.select("reporter", "value_t").rows() == [(None, 1.0)]
+
+
+def test_a_file_of_annual_rows_says_it_has_no_monthly_rows(tmp_path):
+    path = write_csv(tmp_path / "annual.csv", [row("2025", freq="A")])
+    with collecting() as problems, pytest.raises(StopReading):
+        read_statements(path)
+    assert [(type(p).__name__, p.file, p.line, p.column, p.found, p.expected)
+            for p in problems] == [
+        ("EmptyFileError", str(path), 2, "freqCode", "no monthly rows", "rows with freqCode M"),
+    ]  # fmt: skip
+
+
+def test_the_statements_of_a_comtrade_file(tmp_path):
+    # January by netWgt; February's netWgt blank, its qty in kg; March 0 kg beside 50 cents
+    # (not reported); April 0 kg with no value (a real zero); May neither weight nor qty, its
+    # unit not kg (nothing to read: blank); June qty in another unit only
+    rows = [row("202501", kg=1500.0), row("202502", kg=None, qty=2500.0),
+            row("202503", kg=0.0, usd=0.5), row("202504", kg=0.0, usd=None),
+            row("202505", kg=None, qty=None, qty_unit=5),
+            row("202506", kg=None, qty=7.0, qty_unit=5)]  # fmt: skip
+    path = write_csv(tmp_path / "TradeData.csv", rows)
+    got = read_statements(path)
+    assert got.select("file", "line", "column", "measure", "half_unit_t", "source_url").rows() == [
+        (str(path), line, "netWgt", "month", 0.0, path.resolve().as_uri()) for line in range(2, 8)
+    ]
+    assert got.select("value_t", "weight_source", "missing_reason").rows() == [
+        (1.5, "netWgt", None), (2.5, "qty", None), (None, None, ZERO_WEIGHT),
+        (0.0, "netWgt", None), (None, None, BLANK_QUANTITY), (None, None, NO_WEIGHT),
+    ]  # fmt: skip
+
+
+def test_keys_are_read_without_surrounding_spaces(tmp_path):
+    rows = [row("202501"), row("202502")]
+    rows[1]["partnerDesc"], rows[1]["reporterDesc"] = " World ", " China "
+    got = read_statements(write_csv(tmp_path / "spaces.csv", rows))
+    assert got.select("reporter", "partner").unique().rows() == [("China", "World")]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_trimmed_download_without_flags_units_or_breakdowns(tmp_path, suffix):
+    # only the required columns, the value and qty: no estimation flags (nothing estimated),
+    # no unit for qty (so qty is not read as a weight), no breakdown columns
+    columns = ["freqCode", "period", "flowCode", "cmdCode", "partnerDesc", "netWgt", "qty",
+               "primaryValue"]  # fmt: skip
+    rows = [row("202501", kg=1000.0), row("202502", kg=None, qty=3000.0)]
+    frame = pl.DataFrame([{c: r[c] for c in columns} for r in rows])
+    path = tmp_path / f"trimmed{suffix}"
+    frame.write_csv(path) if suffix == ".csv" else frame.write_parquet(path)
+    got = load_customs(path)
+    assert got.select("value_t", "weight_estimated", "missing_reason").rows() == [
+        (1.0, False, None), (None, False, BLANK_QUANTITY)]  # fmt: skip
+
+
+def test_many_orphan_keys_are_reported_in_the_order_of_their_lines(tmp_path):
+    # 300 HS codes given only by mode of transport, two parts each (air, then sea): one problem
+    # per code, at its air row's line, in line order (a hash of 300 keys would scramble them)
+    rows = [row("202501", cmd=f"85{i:04d}", kg=1.0, mot=mot) for mot in (1000, 2100)
+            for i in range(300)]  # fmt: skip
+    with collecting(limit=1000) as problems:
+        read_statements(write_csv(tmp_path / "many.csv", rows))
+    assert [p.line for p in problems] == list(range(2, 302))
