@@ -47,7 +47,8 @@ def read_statement_file(path: Path) -> pl.DataFrame:
     layout = CUSTOMS_HEADER if "flow" in frame.columns else MAGNET_HEADER
     missing = [c for c in layout if c not in frame.columns]
     if missing:
-        report(MissingColumnError(path, 1, missing[0], ",".join(frame.columns), ",".join(layout)))
+        header = ",".join(frame.columns[1:])  # as written: without the reader's own ``line``
+        report(MissingColumnError(path, 1, missing[0], header, ",".join(layout)))
         raise StopReading
     frame = strip_keys(frame, [c for c in ("flow", "commodity", "partner", "source_url")
                                if c in frame.columns])  # fmt: skip

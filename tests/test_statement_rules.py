@@ -1,0 +1,134 @@
+"""The curated statements reader's rules, each pinned by a file whose reading changes when the
+rule changes: every problem's file, line, column and expectation; the statements a customs and
+a magnet file give (measures, columns, rounding, partners, order); the exclusions by marker and
+by a known different definition.
+"""
+
+import contextlib
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from reanalysis.errors import StopReading, collecting
+from reanalysis.formats.common import ONLY_PERCENT
+from reanalysis.formats.statements import MAGNET_COMMODITY
+from reanalysis.readers import read_statements
+
+D = dt.date
+CUSTOMS = "period,flow,commodity,value_t,ytd_t,mom_pct_reported,yoy_pct_reported,source_url,quote\n"
+MAGNETS = "period,partner,value_t,yoy_pct_reported,mom_pct_reported,source_url,quote\n"
+
+
+def problems_of(path: Path) -> list[tuple]:
+    with collecting() as problems, contextlib.suppress(StopReading):
+        read_statements(path, format="statements")
+    return [(type(p).__name__, p.file, p.line, p.column, p.found, p.expected) for p in problems]
+
+
+def test_every_problem_of_a_customs_file_is_named(write):
+    path = write(
+        "customs.csv",
+        CUSTOMS + "2025-01,export,ore,10,,,,https://a.example/1,ok\n"
+        "2025-02,export,ore,11,,,, ,no source\n"
+        "2025-03,exports,ore,12,,,,https://a.example/3,bad flow\n"
+        "2025-04,export_ytd,ore,13,40,,,https://a.example/4,a month figure on a ytd row\n"
+        "2025-05,export,ore,14,,ten,,https://a.example/5,a word for a percentage\n"
+        "2025-06,export,ore,,,,,https://a.example/6,nothing stated\n",
+    )
+    file = str(path)
+    assert problems_of(path) == [
+        ("BadValueError", file, 3, "source_url", None, "the address of the source"),
+        ("BadValueError", file, 4, "flow", "exports",
+         "one of export, import, export_ytd, import_ytd"),
+        ("BadValueError", file, 5, "value_t", "13",
+         "blank on a year-to-date row (its level goes in ytd_t)"),
+        ("BadValueError", file, 6, "mom_pct_reported", "ten", "a finite number"),
+        ("BadValueError", file, 7, "value_t", None,
+         "a figure: value_t, ytd_t or a reported percentage (a row that states nothing)"),
+    ]  # fmt: skip
+
+
+def test_a_missing_column_is_named_with_the_header_found_and_the_one_expected(write):
+    header = "period,flow,commodity,value_t,mom_pct_reported,yoy_pct_reported,source_url,quote"
+    path = write("short.csv", header + "\n2025-01,export,ore,10,,,https://a.example/1,q\n")
+    assert problems_of(path) == [
+        ("MissingColumnError", str(path), 1, "ytd_t", header, CUSTOMS.strip()),
+    ]
+
+
+def test_a_magnet_row_without_a_partner_is_named(write):
+    path = write("magnets.csv", MAGNETS + "2025-01, ,10,,,https://a.example/1,q\n")
+    assert problems_of(path)[0] == (
+        "BadValueError", str(path), 2, "partner", None, "a partner name")  # fmt: skip
+
+
+def test_the_statements_of_a_customs_file(write):
+    # Line 2 states a month and its year to date: two statements, the month first; line 3 a
+    # year-to-date row (its month column a space: nothing); line 4 only a percentage, whose
+    # zero is a digit ("-20": half a unit). Keys and addresses lose surrounding spaces.
+    path = write(
+        "customs.csv",
+        CUSTOMS + "2025-01, export , ore ,4785,4785,,5.1, https://a.example/1 ,jan\n"
+        "2025-02,export_ytd,ore, ,9000.5,,,https://a.example/2,feb (a space for no month)\n"
+        "2025-03,export,ore,,,-20,,https://a.example/3,only a percentage\n",
+    )
+    got = read_statements(path, format="statements")
+    columns = ("line", "period", "flow", "commodity", "partner", "measure", "column", "value_t",
+               "half_unit_t", "yoy_pct_reported", "yoy_pct_half_unit", "mom_pct_reported",
+               "mom_pct_half_unit", "source_url", "missing_reason", "file")  # fmt: skip
+    file = str(path)
+    assert got.select(columns).rows() == [
+        (2, D(2025, 1, 1), "export", "ore", "World", "month", "value_t", 4785.0, 0.5, 5.1, 0.05,
+         None, None, "https://a.example/1", None, file),
+        (2, D(2025, 1, 1), "export", "ore", "World", "ytd", "ytd_t", 4785.0, 0.5, None, None,
+         None, None, "https://a.example/1", None, file),
+        (3, D(2025, 2, 1), "export", "ore", "World", "ytd", "ytd_t", 9000.5, 0.05, None, None,
+         None, None, "https://a.example/2", None, file),
+        (4, D(2025, 3, 1), "export", "ore", "World", "month", "value_t", None, None, None, None,
+         -20.0, 0.5, "https://a.example/3", ONLY_PERCENT, file),
+    ]  # fmt: skip
+    assert got.select(pl.col("reporter", "value_usd").is_null().all()).row(0) == (True, True)
+
+
+def test_the_statements_of_a_magnet_file(write):
+    # a partner's month and its year to date (" YTD" in the partner's name); "34000" is read as
+    # rounded to the thousand, a percentage's zeros are its own digits ("10": half a unit)
+    path = write(
+        "magnets.csv",
+        MAGNETS + "2025-04,Japan,34000,10,,https://a.example/1,apr\n"
+        "2025-04,Japan YTD,120000,,,https://a.example/2,jan-apr\n",
+    )
+    got = read_statements(path, format="statements")
+    columns = ("commodity", "flow", "partner", "measure", "column", "value_t", "half_unit_t",
+               "yoy_pct_reported", "yoy_pct_half_unit")  # fmt: skip
+    assert got.select(columns).rows() == [
+        (MAGNET_COMMODITY, "export", "Japan", "month", "value_t", 34000.0, 500.0, 10.0, 0.5),
+        (MAGNET_COMMODITY, "export", "Japan", "ytd", "value_t", 120000.0, 5000.0, None, None),
+    ]  # fmt: skip
+
+
+def test_flagged_quotes_and_known_different_definitions_are_excluded_with_why(write):
+    # The shipped files' two known cases are matched by address, month and partner as written
+    # (" YTD" included); the same address another month, or another partner, is not excluded.
+    path = write(
+        "magnets.csv",
+        MAGNETS + "2024-12,World YTD,50000,,,https://www.adamasintel.com/report,a\n"
+        "2024-11,World YTD,45000,,,https://www.adamasintel.com/report,b\n"
+        "2024-12,World,5000,,,https://www.adamasintel.com/report,c\n"
+        "2025-12,Japan YTD,400,,,https://globalspark.news/x,d\n"
+        "2025-12,Japan,40,,,https://globalspark.news/x,SUSPECT: a broader series\n"
+        "2025-11,Japan,40,,,https://globalspark.news/x,NOTE: see the next row\n"
+        "2025-10,Japan,40,,,https://globalspark.news/x,NOTED elsewhere\n",
+    )
+    got = read_statements(path, format="statements")
+    assert got.select("line", "excluded_reason").rows() == [
+        (2, "different definition: magnets and magnet alloys"),
+        (3, None),
+        (4, None),
+        (5, "different definition: same source as the 411.3 t row flagged NOTE (broader "
+            "definition)"),
+        (6, "flagged SUSPECT in the source file: another series or definition"),
+        (7, "flagged NOTE in the source file: another series or definition"),
+        (8, None),
+    ]  # fmt: skip
