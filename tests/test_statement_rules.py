@@ -9,10 +9,11 @@ import datetime as dt
 from pathlib import Path
 
 import polars as pl
+import pytest
 
-from reanalysis.errors import StopReading, collecting
+from reanalysis.errors import CumulativeError, StopReading, collecting
 from reanalysis.formats.common import ONLY_PERCENT
-from reanalysis.formats.statements import MAGNET_COMMODITY
+from reanalysis.formats.statements import MAGNET_COMMODITY, check_cumulatives
 from reanalysis.readers import read_statements
 
 D = dt.date
@@ -115,7 +116,7 @@ def test_flagged_quotes_and_known_different_definitions_are_excluded_with_why(wr
         "magnets.csv",
         MAGNETS + "2024-12,World YTD,50000,,,https://www.adamasintel.com/report,a\n"
         "2024-11,World YTD,45000,,,https://www.adamasintel.com/report,b\n"
-        "2024-12,World,5000,,,https://www.adamasintel.com/report,c\n"
+        "2024-12,World,5001,,,https://www.adamasintel.com/report,c\n"
         "2025-12,Japan YTD,400,,,https://globalspark.news/x,d\n"
         "2025-12,Japan,40,,,https://globalspark.news/x,SUSPECT: a broader series\n"
         "2025-11,Japan,40,,,https://globalspark.news/x,NOTE: see the next row\n"
@@ -132,3 +133,29 @@ def test_flagged_quotes_and_known_different_definitions_are_excluded_with_why(wr
         (7, "flagged NOTE in the source file: another series or definition"),
         (8, None),
     ]  # fmt: skip
+
+
+def test_a_falling_cumulative_is_named_against_the_largest_earlier_one_of_its_year(write):
+    # 2025: January 101 t, February 301 t, March stated twice (201 t: a fall; 321 t by another
+    # source), April 151 t (a fall too, on a later line). The first fall by line is reported,
+    # against the largest earlier cumulative of the same series and year: February's 301 t, not
+    # March's 321 t (the same month), 2024's 901 t or the alloy's 5001 t. (Figures to the
+    # tonne: round hundreds would read as rounded to the hundred.)
+    path = write(
+        "customs.csv",
+        CUSTOMS + "2024-12,export_ytd,ore,,901,,,https://a.example/1,q\n"
+        "2025-01,export_ytd,alloy,,5001,,,https://a.example/2,q\n"
+        "2025-01,export_ytd,ore,,101,,,https://a.example/3,q\n"
+        "2025-02,export_ytd,ore,,301,,,https://a.example/4,q\n"
+        "2025-03,export_ytd,ore,,321,,,https://b.example/5,q\n"
+        "2025-03,export_ytd,ore,,201,,,https://a.example/6,q\n"
+        "2025-04,export_ytd,ore,,151,,,https://a.example/7,q\n",
+    )
+    with pytest.raises(CumulativeError) as err:
+        check_cumulatives(read_statements(path, format="statements"))
+    assert (err.value.file, err.value.line, err.value.column, err.value.found) == (
+        str(path), 7, "ytd_t", 201.0)  # fmt: skip
+    assert err.value.expected == (
+        "at least the 301 t stated for January-02 2025 on line 5 (a cumulative cannot fall "
+        "within a year)"
+    )
