@@ -4,13 +4,14 @@ expected), which breakdown rows are orphans, the statements' fixed columns, and 
 rules at their edges (a value of less than a dollar, a blank value, a quantity in another unit).
 """
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from comtrade_plus import row, write_csv
-from reanalysis.errors import StopReading, collecting
+from reanalysis.errors import CorruptFileError, StopReading, collecting
 from reanalysis.formats.common import BLANK_QUANTITY
 from reanalysis.formats.comtrade import NO_WEIGHT, ZERO_WEIGHT
 from reanalysis.loaders import load_customs
@@ -138,3 +139,44 @@ def test_many_orphan_keys_are_reported_in_the_order_of_their_lines(tmp_path):
     with collecting(limit=1000) as problems:
         read_statements(write_csv(tmp_path / "many.csv", rows))
     assert [p.line for p in problems] == list(range(2, 302))
+
+
+def test_a_parquet_file_with_numbers_stored_as_text_gets_every_cell_checked(tmp_path):
+    # A tool wrote every column as text: numbers are parsed here, and each cell that is not one
+    # is named: netWgt "n/a" (not a number), "inf" (a number, not a finite weight), "-5" (a
+    # number, not a non-negative weight); period "2025-07" (not YYYYMM) and blank (no month)
+    rows = [row(f"2025{m:02d}") for m in range(1, 7)]
+    rows[1]["netWgt"], rows[2]["netWgt"], rows[3]["netWgt"] = "n/a", "inf", "-5"
+    rows[4]["period"], rows[5]["period"] = "2025-07", None
+    frame = pl.DataFrame([{c: None if v is None else str(v) for c, v in r.items()} for r in rows])
+    path = tmp_path / "text.parquet"
+    frame.write_parquet(path)
+    yyyymm = "a month written YYYYMM (e.g. 202504) between 1900 and 2200"
+    assert problems_of(path) == [
+        ("BadValueError", str(path), 3, "netWgt", "n/a", "a number"),
+        ("BadValueError", str(path), 6, "period", "2025-07", yyyymm),
+        ("BadValueError", str(path), 7, "period", None, yyyymm),
+        ("BadValueError", str(path), 4, "netWgt", "inf", "a finite weight in kg"),
+        ("BadValueError", str(path), 5, "netWgt", "-5.0", "a non-negative weight in kg"),
+    ]
+
+
+def test_a_parquet_file_that_cannot_be_read_is_named_with_the_reader_s_own_words(tmp_path):
+    path = tmp_path / "cut.parquet"
+    whole = tmp_path / "whole.parquet"
+    pl.DataFrame([row("202501")]).write_parquet(whole)
+    path.write_bytes(whole.read_bytes()[:-40])  # the footer cut off
+    try:
+        pl.scan_parquet(path).collect()
+    except Exception as exc:  # what the Parquet reader itself says
+        said = str(exc).strip().splitlines()[0][:160]
+    with pytest.raises(CorruptFileError) as err:
+        read_statements(path)
+    assert (err.value.file, err.value.line, err.value.column, err.value.found,
+            err.value.expected) == (str(path), None, None, said, "a complete Parquet file")  # fmt: skip
+    assert said and said != "ComputeError"
+
+
+def test_the_last_month_of_the_last_year_a_period_may_name_is_read(tmp_path):
+    got = read_statements(write_csv(tmp_path / "late.csv", [row("220012")]))
+    assert got["period"].to_list() == [dt.date(2200, 12, 1)]

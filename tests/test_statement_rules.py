@@ -35,7 +35,8 @@ def test_every_problem_of_a_customs_file_is_named(write):
         "2025-03,exports,ore,12,,,,https://a.example/3,bad flow\n"
         "2025-04,export_ytd,ore,13,40,,,https://a.example/4,a month figure on a ytd row\n"
         "2025-05,export,ore,14,,ten,,https://a.example/5,a word for a percentage\n"
-        "2025-06,export,ore,,,,,https://a.example/6,nothing stated\n",
+        "2025-06,export,ore,,,,,https://a.example/6,nothing stated\n"
+        "2025-07,export,ore,-14,,,,https://a.example/7,a negative tonnage\n",
     )
     file = str(path)
     assert problems_of(path) == [
@@ -47,6 +48,7 @@ def test_every_problem_of_a_customs_file_is_named(write):
         ("BadValueError", file, 6, "mom_pct_reported", "ten", "a finite number"),
         ("BadValueError", file, 7, "value_t", None,
          "a figure: value_t, ytd_t or a reported percentage (a row that states nothing)"),
+        ("BadValueError", file, 8, "value_t", "-14", "a non-negative quantity"),
     ]  # fmt: skip
 
 
@@ -67,12 +69,14 @@ def test_a_magnet_row_without_a_partner_is_named(write):
 def test_the_statements_of_a_customs_file(write):
     # Line 2 states a month and its year to date: two statements, the month first; line 3 a
     # year-to-date row (its month column a space: nothing); line 4 only a percentage, whose
-    # zero is a digit ("-20": half a unit). Keys and addresses lose surrounding spaces.
+    # zero is a digit ("-20": half a unit), its tonnage a space (no figure, no rounding); line
+    # 5 "-0", zero to the tonne. Keys and addresses lose surrounding spaces.
     path = write(
         "customs.csv",
         CUSTOMS + "2025-01, export , ore ,4785,4785,,5.1, https://a.example/1 ,jan\n"
         "2025-02,export_ytd,ore, ,9000.5,,,https://a.example/2,feb (a space for no month)\n"
-        "2025-03,export,ore,,,-20,,https://a.example/3,only a percentage\n",
+        "2025-03,export,ore, ,,-20,,https://a.example/3,only a percentage\n"
+        "2025-04,export,ore,-0,,,,https://a.example/4,minus zero reads as zero\n",
     )
     got = read_statements(path, format="statements")
     columns = ("line", "period", "flow", "commodity", "partner", "measure", "column", "value_t",
@@ -88,6 +92,8 @@ def test_the_statements_of_a_customs_file(write):
          None, None, "https://a.example/2", None, file),
         (4, D(2025, 3, 1), "export", "ore", "World", "month", "value_t", None, None, None, None,
          -20.0, 0.5, "https://a.example/3", ONLY_PERCENT, file),
+        (5, D(2025, 4, 1), "export", "ore", "World", "month", "value_t", 0.0, 0.5, None, None,
+         None, None, "https://a.example/4", None, file),
     ]  # fmt: skip
     assert got.select(pl.col("reporter", "value_usd").is_null().all()).row(0) == (True, True)
 

@@ -40,7 +40,7 @@ from reanalysis.growth import growth
 from reanalysis.loaders import load_customs
 from reanalysis.readers import detect_format
 
-BATCH_ROWS = 4_000_000  # rows per batch: about 0.9 GiB of peak memory on the Comtrade+ path
+BATCH_ROWS = 3_000_000  # rows per batch: 2.6 GiB peak at 100M Comtrade+ rows (PROFILE.md)
 # The columns of the source that the reader takes (where present), and the ones that split
 # rows into batches: a Comtrade+ batch holds every partner of a reporter, flow and HS code, as
 # the reader renames partners (two names of one country are one series).
@@ -123,7 +123,7 @@ def growth_dataset(
     ``source`` is a Comtrade+ or tidy CSV, a Parquet file, or a folder of Parquet files (read
     as one input; ``source_url`` is then the folder's address). Read the result with
     ``pl.scan_parquet(target)``: the same rows, columns and values as the in-memory path,
-    series in another order. ``batch_rows`` bounds the rows per batch (about 0.23 GiB of peak
+    series in another order. ``batch_rows`` bounds the rows per batch (about 0.55 GiB of peak
     memory per million rows). A ``tqdm`` progress bar on standard error counts the batches
     (``progress=False`` hides it). ``target`` is replaced only at the end, in one rename, and
     only with ``overwrite``; input errors name the source file, its row and column.

@@ -84,6 +84,8 @@ def _flags(derived: pl.Expr, conflicted: pl.Expr, derived_text: str = DERIVED) -
     )
 
 
+# comparisons computed at once: no more than cores, as each holds its temporaries
+THREADS = min(3, os.cpu_count() or 1)
 DERIVED_BIT, CONFLICT_BIT, COMBINED_BIT, COVERED_BIT, SINGLE_BIT, ESTIMATED_BIT = 1, 2, 4, 8, 16, 32
 
 
@@ -99,6 +101,7 @@ def comparisons(
     detail: bool = False,
     kinds: tuple[str, ...] = ("mom", "yoy", "ytd_yoy"),
     grid: MonthGrid | None = None,
+    threads: int = THREADS,
 ) -> dict[str, pl.DataFrame]:
     """For each of ``kinds`` (``mom``, ``yoy``, ``ytd_yoy``): per row of ``frame`` (same order), the percentage
     (``pct``) and the ``note``; with ``detail``, also the row number, the current and base
@@ -106,7 +109,7 @@ def comparisons(
 
     Bases are looked up on a complete month grid per series (:class:`MonthGrid`), keyed by the
     last month an observation covers. Flags travel as bits of one small-integer grid. The three
-    comparisons are independent and run on their own threads (NumPy releases the GIL).
+    comparisons are independent and run on up to ``threads`` threads (NumPy releases the GIL).
     ``grid`` is :func:`series_grid` of ``frame`` (or of a frame with the same series and
     months), if the caller has it already.
     """
@@ -192,7 +195,6 @@ def comparisons(
             detail=detail,
         )  # fmt: skip
 
-    threads = min(3, os.cpu_count() or 1)  # no more than cores: each holds its temporaries
     with ThreadPoolExecutor(max_workers=threads) as pool:
         jobs = {"mom": mom, "yoy": yoy, "ytd_yoy": ytd_yoy}
         running = {name: pool.submit(jobs[name]) for name in kinds}
@@ -273,9 +275,10 @@ def growth(frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     grid = series_grid(frame)
     priced = "value_usd" in frame.columns and not frame["value_usd"].is_null().all()
-    with ThreadPoolExecutor(max_workers=1) as pool:  # beside the tonnage's comparisons
-        prices = pool.submit(unit_values, frame, grid) if priced else None
-        parts = comparisons(frame, grid=grid)
+    # the unit values on one of the threads, beside the tonnage's comparisons
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        prices = pool.submit(unit_values, frame, grid, threads=1) if priced else None
+        parts = comparisons(frame, grid=grid, threads=max(1, THREADS - 1) if priced else THREADS)
     out = frame.with_columns(
         **{
             f"{name}_{col}": parts[name][src]
@@ -286,14 +289,16 @@ def growth(frame: pl.DataFrame) -> pl.DataFrame:
     return out.with_columns(**prices.result()) if prices else out
 
 
-def unit_values(frame: pl.DataFrame, grid: MonthGrid | None = None) -> dict[str, pl.Series]:
+def unit_values(
+    frame: pl.DataFrame, grid: MonthGrid | None = None, threads: int = THREADS
+) -> dict[str, pl.Series]:
     """``usd_per_t`` and its month-on-month and year-on-year (see :func:`growth`), as columns
-    in the order of ``frame``'s rows (``grid``: see :func:`comparisons`)."""
+    in the order of ``frame``'s rows (``grid``, ``threads``: see :func:`comparisons`)."""
     flagged = "weight_estimated" in frame.columns
     estimated = pl.col("weight_estimated").fill_null(False) if flagged else pl.lit(False)
     ratio = pl.when(pl.col("value_t") > 0).then(pl.col("value_usd") / pl.col("value_t"))
     priced = frame.with_columns(value_t=ratio)
-    parts = comparisons(priced, kinds=("mom", "yoy"), grid=grid)
+    parts = comparisons(priced, kinds=("mom", "yoy"), grid=grid, threads=threads)
     columns = {"usd_per_t": priced.select(pl.when(~estimated).then("value_t")).to_series()}
     for name, part in parts.items():
         leans = pl.col("note").cast(pl.String).str.contains(ESTIMATED).fill_null(False)
