@@ -45,10 +45,10 @@ def test_every_problem_of_a_customs_file_is_named(write):
          "one of export, import, export_ytd, import_ytd"),
         ("BadValueError", file, 5, "value_t", "13",
          "blank on a year-to-date row (its level goes in ytd_t)"),
+        ("BadValueError", file, 8, "value_t", "-14", "a non-negative quantity"),
         ("BadValueError", file, 6, "mom_pct_reported", "ten", "a finite number"),
         ("BadValueError", file, 7, "value_t", None,
          "a figure: value_t, ytd_t or a reported percentage (a row that states nothing)"),
-        ("BadValueError", file, 8, "value_t", "-14", "a non-negative quantity"),
     ]  # fmt: skip
 
 
