@@ -183,3 +183,14 @@ def test_a_parquet_file_that_cannot_be_read_is_named_with_the_reader_s_own_words
 def test_the_last_month_of_the_last_year_a_period_may_name_is_read(tmp_path):
     got = read_statements(write_csv(tmp_path / "late.csv", [row("220012")]))
     assert got["period"].to_list() == [dt.date(2200, 12, 1)]
+
+
+def test_a_parquet_file_with_one_text_column_among_typed_ones(tmp_path):
+    # period typed as an integer, netWgt written as text with one word in it: the typed
+    # columns are read as text too for the cell checks, and only the word is named
+    frame = pl.DataFrame([row("202501"), row("202502"), row("202503")]).with_columns(
+        pl.col("period").cast(pl.Int64), netWgt=pl.Series(["1000", "n/a", "3000"])
+    )
+    path = tmp_path / "mixed.parquet"
+    frame.write_parquet(path)
+    assert problems_of(path) == [("BadValueError", str(path), 3, "netWgt", "n/a", "a number")]

@@ -18,6 +18,7 @@ from reanalysis.readers import read_statements
 
 D = dt.date
 CUSTOMS = "period,flow,commodity,value_t,ytd_t,mom_pct_reported,yoy_pct_reported,source_url,quote\n"
+MONTH = "a month as YYYY-MM (years 1900-2200)"
 MAGNETS = "period,partner,value_t,yoy_pct_reported,mom_pct_reported,source_url,quote\n"
 
 
@@ -36,7 +37,10 @@ def test_every_problem_of_a_customs_file_is_named(write):
         "2025-04,export_ytd,ore,13,40,,,https://a.example/4,a month figure on a ytd row\n"
         "2025-05,export,ore,14,,ten,,https://a.example/5,a word for a percentage\n"
         "2025-06,export,ore,,,,,https://a.example/6,nothing stated\n"
-        "2025-07,export,ore,-14,,,,https://a.example/7,a negative tonnage\n",
+        "2025-07,export,ore,-14,,,,https://a.example/7,a negative tonnage\n"
+        "20x5-08,export,ore,15,,,,https://a.example/8,a letter in the year\n"
+        "2025-0x,export,ore,16,,,,https://a.example/9,a letter in the month\n"
+        ",export,ore,17,,,,https://a.example/10,no month at all\n",
     )
     file = str(path)
     assert problems_of(path) == [
@@ -47,6 +51,9 @@ def test_every_problem_of_a_customs_file_is_named(write):
          "blank on a year-to-date row (its level goes in ytd_t)"),
         ("BadValueError", file, 8, "value_t", "-14", "a non-negative quantity"),
         ("BadValueError", file, 6, "mom_pct_reported", "ten", "a finite number"),
+        ("BadValueError", file, 9, "period", "20x5-08", MONTH),
+        ("BadValueError", file, 10, "period", "2025-0x", MONTH),
+        ("BadValueError", file, 11, "period", None, MONTH),
         ("BadValueError", file, 7, "value_t", None,
          "a figure: value_t, ytd_t or a reported percentage (a row that states nothing)"),
     ]  # fmt: skip
