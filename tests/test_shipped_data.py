@@ -86,6 +86,7 @@ def test_the_shipped_series_are_read_again_when_a_file_changes(tmp_path, monkeyp
         copies.append(tmp_path / f.name)
         copies[-1].write_bytes(f.read_bytes())
     monkeypatch.setattr(paths, "CUSTOMS_FILES", tuple(copies))
+    statements = loaders.load_statements().height
     first = loaders.load_customs()
     first.drop_in_place("value_t")  # a caller's change to its frame stays its own
     again = loaders.load_customs()
@@ -96,6 +97,7 @@ def test_the_shipped_series_are_read_again_when_a_file_changes(tmp_path, monkeyp
     precise = [line for line in lines if ",4784.8," in line]
     assert len(precise) == 1
     copies[0].write_text("".join(line for line in lines if line not in precise))
+    assert loaders.load_statements().height == statements - 1  # the statements are read again
     # without its most precise statement, April falls back to the other sources' 4,785 t
     changed = loaders.load_customs().filter(april, pl.col("flow") == "export")["value_t"]
     assert changed.to_list() == [4785.0]

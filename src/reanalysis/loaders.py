@@ -17,7 +17,7 @@ def load_statements(path: str | Path | None = None, *, format: str = "auto") -> 
     while the files stay the same, see :func:`load_customs`).
     """
     if path is None:
-        return _shipped(_signature(), format, "statements").clone()
+        return _shipped_statements(_signature(), format).clone()
     frame = read_statements(path, format=format)
     check_cumulatives(frame)
     return frame
@@ -41,7 +41,7 @@ def load_customs(path: str | Path | None = None, *, format: str = "auto") -> pl.
     (4784.8, 18962.0, 1)
     """
     if path is None:
-        return _shipped(_signature(), format, "customs").clone()
+        return _shipped_customs(_signature(), format).clone()
     statements = load_statements(path, format=format)
     records = (format if format != "auto" else detect_format(Path(path))) in ("tidy", "comtrade")
     return reconcile(statements, records=records)
@@ -53,14 +53,18 @@ def _signature() -> tuple:
     return tuple((str(f), st.st_size, st.st_mtime_ns) for f, st in stats)
 
 
-@functools.lru_cache(maxsize=4)
-def _shipped(signature: tuple, format: str, what: str) -> pl.DataFrame:
-    """The shipped statements or customs frame for ``signature`` (see :func:`load_customs`)."""
-    if what == "statements":
-        frame = pl.concat([read_statements(f, format=format) for f in paths.CUSTOMS_FILES])
-        check_cumulatives(frame)
-        return frame
-    return reconcile(_shipped(signature, format, "statements"), records=False)
+@functools.lru_cache(maxsize=2)
+def _shipped_statements(signature: tuple, format: str) -> pl.DataFrame:
+    """The shipped statements for ``signature`` (see :func:`load_customs`)."""
+    frame = pl.concat([read_statements(f, format=format) for f in paths.CUSTOMS_FILES])
+    check_cumulatives(frame)
+    return frame
+
+
+@functools.lru_cache(maxsize=2)
+def _shipped_customs(signature: tuple, format: str) -> pl.DataFrame:
+    """The shipped customs frame for ``signature`` (see :func:`load_customs`)."""
+    return reconcile(_shipped_statements(signature, format), records=False)
 
 
 def source_conflicts(path: str | Path | None = None) -> pl.DataFrame:
