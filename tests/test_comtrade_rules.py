@@ -194,3 +194,12 @@ def test_a_parquet_file_with_one_text_column_among_typed_ones(tmp_path):
     path = tmp_path / "mixed.parquet"
     frame.write_parquet(path)
     assert problems_of(path) == [("BadValueError", str(path), 3, "netWgt", "n/a", "a number")]
+
+
+def test_a_single_blank_month_is_named_and_the_rest_still_read(tmp_path):
+    rows = [row("202501"), row("202502")]
+    rows[1]["period"] = None
+    path = write_csv(tmp_path / "blank.csv", rows)
+    assert problems_of(path) == [
+        ("BadValueError", str(path), 3, "period", None, "a month as YYYYMM (years 1900-2200)"),
+    ]
