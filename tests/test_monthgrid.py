@@ -78,3 +78,50 @@ def test_no_rows_convert_to_no_dates():
     got = first_of_month(pl.Series("yyyymm", [], dtype=pl.Int64))
     assert got.dtype == pl.Date and got.len() == 0 and got.name == "yyyymm"
     assert month_number(got).tolist() == []
+
+
+def test_a_look_back_past_the_series_start_is_empty_however_far():
+    # a: January and February 2024, February 2025. Fourteen months back from February 2025 is
+    # December 2023, before the series: empty, not one of its own months
+    frame = pl.DataFrame({"s": ["a"] * 3, "m": [Y24, Y24 + 1, Y24 + 13]})
+    grid = MonthGrid.build(frame, ["s"], "m")
+    cells = grid.scatter(np.array([1.0, 2.0, 3.0]))
+    assert np.isnan(grid.lag(cells, 14)).all()
+    assert grid.lag(cells, 13).tolist()[2] == 1.0  # January 2024, inside the series
+
+
+def test_a_missing_key_is_a_series_of_its_own_beside_every_named_one():
+    # an Enum key (codes 0, 1) with nulls, rows interleaved: null and "b" are two series
+    frame = pl.DataFrame(
+        {
+            "s": pl.Series([None, "b", None, "b"], dtype=pl.Enum(["a", "b"])),
+            "m": [Y24, Y24, Y24 + 1, Y24 + 1],
+        }  # fmt: skip
+    )
+    grid = MonthGrid.build(frame, ["s"], "m")
+    assert not grid.duplicate.any()
+    assert (grid.pos - grid.start).tolist() == [0, 0, 1, 1]
+    assert grid.start[0] != grid.start[1]
+
+
+def test_keys_with_too_many_categories_to_pack_are_grouped_by_dense_codes():
+    # 300,000 categories seen in this process: four keys' category codes multiply past what
+    # one 64-bit integer holds, so the grid numbers each key's values densely instead
+    many = pl.Series([f"many-{i}" for i in range(300_000)], dtype=pl.Categorical)
+    first, last = many[0], many[-1]
+    # two series, (first, last, first, last) and (last, first, last, first), rows interleaved
+    rows = [((a, b), Y24 + m) for a, b in ((first, last), (last, first)) for m in (0, 12)]
+    rows = [rows[i] for i in (3, 0, 2, 1)]
+    pairs, months = zip(*rows, strict=True)
+    frame = pl.DataFrame(
+        {
+            f"k{i}": pl.Series([pair[i % 2] for pair in pairs], dtype=pl.Categorical)
+            for i in range(4)
+        }
+        | {"m": months}  # fmt: skip
+    )
+    grid = MonthGrid.build(frame, [f"k{i}" for i in range(4)], "m")
+    assert not grid.duplicate.any()
+    cells = grid.scatter(np.array([4.0, 1.0, 3.0, 2.0]))
+    # each row's year-back is its own key's January 2024, or nothing for a January 2024
+    assert np.array_equal(grid.lag(cells, 12), [3.0, np.nan, np.nan, 1.0], equal_nan=True)
