@@ -125,3 +125,10 @@ def test_keys_with_too_many_categories_to_pack_are_grouped_by_dense_codes():
     cells = grid.scatter(np.array([4.0, 1.0, 3.0, 2.0]))
     # each row's year-back is its own key's January 2024, or nothing for a January 2024
     assert np.array_equal(grid.lag(cells, 12), [3.0, np.nan, np.nan, 1.0], equal_nan=True)
+
+
+def test_an_empty_frame_has_an_empty_grid_that_looks_back_to_nothing():
+    grid = MonthGrid.build(pl.DataFrame({"s": [], "m": []}, schema={"s": pl.String, "m": pl.Int64}),
+                           ["s"], "m")  # fmt: skip
+    assert grid.size == 0
+    assert grid.lag(grid.scatter(np.array([], dtype=float)), 13).tolist() == []
