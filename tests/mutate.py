@@ -48,16 +48,19 @@ def module_name(path: Path) -> str:
 
 
 def covering_test_files(module: str) -> list[Path]:
-    """Test files that called a function of ``module`` when mutmut last collected its stats."""
+    """Test files that called a function of ``module`` when mutmut last collected its stats,
+    and test files those stats have not seen yet (a new file may cover any module)."""
     if not STATS.exists():
         return []
     tests = json.loads(STATS.read_text())["tests_by_mangled_function_name"]
+    seen = {node.split("::")[0] for nodes in tests.values() for node in nodes}
     files = {
         node.split("::")[0]
         for key, nodes in tests.items()
         if key.rsplit(".", 1)[0] == module
         for node in nodes
     }
+    files |= {str(f) for f in Path("tests").glob("test_*.py") if str(f) not in seen}
     return sorted(Path(f) for f in files if Path(f).exists())
 
 
