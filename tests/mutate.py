@@ -10,6 +10,7 @@ line and change; the exit code is 1 if a module scores below 90%.
     python tests/mutate.py                 # every module, as far as it changed
     python tests/mutate.py growth readers  # these modules only
     python tests/mutate.py growth --full   # every mutant of growth again
+    python tests/mutate.py growth --survivors  # and the survivors, whatever changed
     python tests/mutate.py --report        # only print the tables of the last runs
 
 The results live in ``mutants/`` (not in git). ``tests/MUTANTS.md`` lists the survivors judged
@@ -94,20 +95,24 @@ def function_sources(path: Path) -> tuple[dict[str, str], str]:
     return functions, "".join(t for n, t in enumerate(lines, 1) if n not in inside)
 
 
-def to_run(path: Path, now: dict, last: dict, full: bool) -> tuple[list[str], str]:
+def to_run(
+    path: Path, now: dict, last: dict, full: bool, survivors: bool = False
+) -> tuple[list[str], str]:
     """The mutant patterns to run for ``path`` and why: all of them when its code outside
-    functions changed (constants, imports), the changed functions' when only those did, the
-    survivors when only its tests did (a new test can only kill more)."""
+    functions changed (constants, imports); the changed functions' when those did; and the
+    other survivors when its tests changed (a new test can only kill more) or when asked."""
     module = module_name(path)
     if full or now["source"] != last.get("source"):
         return [f"{module}.x*"], "every mutant (code outside functions changed)"
     before = last.get("functions", {})
     changed = sorted(k for k, h in now["functions"].items() if before.get(k) != h)
-    if changed:
-        return [f"{module}.{k}__mutmut_*" for k in changed], f"changed: {', '.join(changed)}"
-    if now["tests"] != last.get("tests"):
-        return not_killed(path), "the survivors (tests changed)"
-    return [], ""
+    names = [f"{module}.{k}__mutmut_*" for k in changed]
+    why = [f"changed: {', '.join(changed)}"] if changed else []
+    if survivors or now["tests"] != last.get("tests"):
+        stale = {f"{module}.{k}" for k in changed}
+        names += [n for n in not_killed(path) if n.rsplit("__mutmut_", 1)[0] not in stale]
+        why.append("the survivors" + ("" if survivors else " (tests changed)"))
+    return names, "; ".join(why)
 
 
 def load(path: Path) -> SourceFileMutationData:
@@ -230,6 +235,8 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help="modules to consider (growth, formats.tidy)")
     parser.add_argument("--full", action="store_true", help="re-run every mutant of the modules")
     parser.add_argument("--report", action="store_true", help="only print the last results")
+    parser.add_argument("--survivors", action="store_true",
+                        help="also re-run the survivors (after adding a test mutmut has seen)")  # fmt: skip
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once")
     args = parser.parse_args()
     config()  # read [tool.mutmut] while in ROOT
@@ -244,7 +251,7 @@ def main() -> int:
     ran = False
     for path in [] if args.report else paths:
         now, last = fingerprints(path), stamps.get(str(path), {})
-        names, why = to_run(path, now, last, args.full)
+        names, why = to_run(path, now, last, args.full, args.survivors)
         if not why:
             continue
         ran = True
