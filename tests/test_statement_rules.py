@@ -172,3 +172,14 @@ def test_a_falling_cumulative_is_named_against_the_largest_earlier_one_of_its_ye
         "at least the 301 t stated for January-02 2025 on line 5 (a cumulative cannot fall "
         "within a year)"
     )
+
+
+def test_an_excluded_cumulative_is_not_a_floor_for_the_next_one(write):
+    # February's 5001 t is flagged SUSPECT (another series): March's 201 t does not fall
+    path = write(
+        "customs.csv",
+        CUSTOMS + "2025-01,export_ytd,ore,,101,,,https://a.example/1,q\n"
+        "2025-02,export_ytd,ore,,5001,,,https://a.example/2,SUSPECT: another series\n"
+        "2025-03,export_ytd,ore,,201,,,https://a.example/3,q\n",
+    )
+    check_cumulatives(read_statements(path, format="statements"))  # raises on a fall
