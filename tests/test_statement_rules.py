@@ -133,7 +133,8 @@ def test_flagged_quotes_and_known_different_definitions_are_excluded_with_why(wr
         "2025-12,Japan YTD,400,,,https://globalspark.news/x,d\n"
         "2025-12,Japan,40,,,https://globalspark.news/x,SUSPECT: a broader series\n"
         "2025-11,Japan,40,,,https://globalspark.news/x,NOTE: see the next row\n"
-        "2025-10,Japan,40,,,https://globalspark.news/x,NOTED elsewhere\n",
+        "2025-10,Japan,40,,,https://globalspark.news/x,NOTED elsewhere\n"
+        "2024-12,World YTD,50000,,,https://other.example/,the same month and partner elsewhere\n",
     )
     got = read_statements(path, format="statements")
     assert got.select("line", "excluded_reason").rows() == [
@@ -145,6 +146,7 @@ def test_flagged_quotes_and_known_different_definitions_are_excluded_with_why(wr
         (6, "flagged SUSPECT in the source file: another series or definition"),
         (7, "flagged NOTE in the source file: another series or definition"),
         (8, None),
+        (9, None),
     ]  # fmt: skip
 
 
