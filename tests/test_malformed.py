@@ -361,7 +361,7 @@ def test_a_parser_failure_after_the_layout_check_is_still_typed(write, monkeypat
 
     monkeypatch.setattr(pl, "scan_csv", broken)
     err = fails(write("t.csv", TIDY + ROW), CorruptFileError, None)
-    assert "a parser bug" in str(err.found)
+    assert (err.found, err.expected) == ("a parser bug", "a CSV file a parser can read")
 
 
 def test_comtrade_numbers_with_spaces_are_read_through_text(write):

@@ -185,3 +185,10 @@ def test_an_excluded_cumulative_is_not_a_floor_for_the_next_one(write):
         "2025-03,export_ytd,ore,,201,,,https://a.example/3,q\n",
     )
     check_cumulatives(read_statements(path, format="statements"))  # raises on a fall
+
+
+def test_a_header_without_rows_is_named_as_such(write):
+    path = write("customs.csv", CUSTOMS)
+    assert problems_of(path) == [
+        ("EmptyFileError", str(path), 2, None, "a header and no data rows", "at least one data row")
+    ]
