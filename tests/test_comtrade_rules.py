@@ -5,23 +5,17 @@ rules at their edges (a value of less than a dollar, a blank value, a quantity i
 """
 
 import datetime as dt
-from pathlib import Path
 
 import polars as pl
 import pytest
 
 from comtrade_plus import row, write_csv
+from problems import problems_of
 from reanalysis.errors import CorruptFileError, StopReading, collecting
 from reanalysis.formats.common import BLANK_QUANTITY
 from reanalysis.formats.comtrade import NO_WEIGHT, ZERO_WEIGHT
 from reanalysis.loaders import load_customs
 from reanalysis.readers import read_statements
-
-
-def problems_of(path: Path) -> list[tuple]:
-    with collecting() as problems:
-        read_statements(path)
-    return [(type(p).__name__, p.file, p.line, p.column, p.found, p.expected) for p in problems]
 
 
 def test_every_bad_cell_is_named_with_its_line_column_and_what_was_expected(tmp_path):

@@ -4,14 +4,13 @@ a magnet file give (measures, columns, rounding, partners, order); the exclusion
 by a known different definition.
 """
 
-import contextlib
 import datetime as dt
-from pathlib import Path
 
 import polars as pl
 import pytest
 
-from reanalysis.errors import CumulativeError, StopReading, collecting
+from problems import problems_of
+from reanalysis.errors import CumulativeError
 from reanalysis.formats.common import ONLY_PERCENT
 from reanalysis.formats.statements import MAGNET_COMMODITY, check_cumulatives
 from reanalysis.readers import read_statements
@@ -20,12 +19,6 @@ D = dt.date
 CUSTOMS = "period,flow,commodity,value_t,ytd_t,mom_pct_reported,yoy_pct_reported,source_url,quote\n"
 MONTH = "a month as YYYY-MM (years 1900-2200)"
 MAGNETS = "period,partner,value_t,yoy_pct_reported,mom_pct_reported,source_url,quote\n"
-
-
-def problems_of(path: Path) -> list[tuple]:
-    with collecting() as problems, contextlib.suppress(StopReading):
-        read_statements(path, format="statements")
-    return [(type(p).__name__, p.file, p.line, p.column, p.found, p.expected) for p in problems]
 
 
 def test_every_problem_of_a_customs_file_is_named(write):
@@ -43,7 +36,7 @@ def test_every_problem_of_a_customs_file_is_named(write):
         ",export,ore,17,,,,https://a.example/10,no month at all\n",
     )
     file = str(path)
-    assert problems_of(path) == [
+    assert problems_of(path, format="statements") == [
         ("BadValueError", file, 3, "source_url", None, "the address of the source"),
         ("BadValueError", file, 4, "flow", "exports",
          "one of export, import, export_ytd, import_ytd"),
@@ -62,14 +55,14 @@ def test_every_problem_of_a_customs_file_is_named(write):
 def test_a_missing_column_is_named_with_the_header_found_and_the_one_expected(write):
     header = "period,flow,commodity,value_t,mom_pct_reported,yoy_pct_reported,source_url,quote"
     path = write("short.csv", header + "\n2025-01,export,ore,10,,,https://a.example/1,q\n")
-    assert problems_of(path) == [
+    assert problems_of(path, format="statements") == [
         ("MissingColumnError", str(path), 1, "ytd_t", header, CUSTOMS.strip()),
     ]
 
 
 def test_a_magnet_row_without_a_partner_is_named(write):
     path = write("magnets.csv", MAGNETS + "2025-01, ,10,,,https://a.example/1,q\n")
-    assert problems_of(path)[0] == (
+    assert problems_of(path, format="statements")[0] == (
         "BadValueError", str(path), 2, "partner", None, "a partner name")  # fmt: skip
 
 
@@ -189,6 +182,6 @@ def test_an_excluded_cumulative_is_not_a_floor_for_the_next_one(write):
 
 def test_a_header_without_rows_is_named_as_such(write):
     path = write("customs.csv", CUSTOMS)
-    assert problems_of(path) == [
+    assert problems_of(path, format="statements") == [
         ("EmptyFileError", str(path), 2, None, "a header and no data rows", "at least one data row")
     ]

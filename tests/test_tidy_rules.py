@@ -2,21 +2,14 @@
 every problem's file, line, column and expectation; a header without rows; the statements a
 tidy file gives (its fixed columns, its address when it names none)."""
 
-import contextlib
-
 import polars as pl
 import pytest
 
-from reanalysis.errors import EmptyFileError, StopReading, collecting
+from problems import problems_of
+from reanalysis.errors import EmptyFileError
 from reanalysis.readers import read_statements
 
 TIDY = "period,commodity,flow,partner,value,unit,weight_estimated\n"
-
-
-def problems_of(path) -> list[tuple]:
-    with collecting() as problems, contextlib.suppress(StopReading):
-        read_statements(path, format="tidy")
-    return [(type(p).__name__, p.file, p.line, p.column, p.found, p.expected) for p in problems]
 
 
 def test_every_problem_of_a_tidy_file_is_named(write):
@@ -30,7 +23,7 @@ def test_every_problem_of_a_tidy_file_is_named(write):
         "2025-06,ore,export,World,15,t,perhaps\n",
     )
     file = str(path)
-    assert problems_of(path) == [
+    assert problems_of(path, format="tidy") == [
         ("BadValueError", file, 6, "unit", "lb", "one of t, kg"),
         (
             "BadValueError",
