@@ -134,10 +134,7 @@ def _reconcile(statements: pl.DataFrame, *, records: bool) -> tuple[pl.DataFrame
         .cast(dict(CONFLICT_SCHEMA))
         .sort("commodity", "flow", "partner", "period", "measure", pl.col("chosen").not_())
     )
-    canonical = _close(chosen).with_columns(
-        reporter=pl.when(pl.col("reporter") != NO_REPORTER).then("reporter")
-    )
-    return canonical, table
+    return _close(chosen), table
 
 
 def _raise_on_different_repeats(rows: pl.DataFrame) -> None:
@@ -463,5 +460,9 @@ def _records(usable: pl.DataFrame) -> pl.DataFrame:
 
 
 def _named(canonical: pl.DataFrame) -> pl.DataFrame:
-    """The canonical frame with its names (:func:`reanalysis.names.add_names`), in schema."""
+    """The canonical frame with its names (:func:`reanalysis.names.add_names`), in schema;
+    the join key ``NO_REPORTER`` is null again."""
+    canonical = canonical.with_columns(
+        reporter=pl.when(pl.col("reporter") != NO_REPORTER).then("reporter")
+    )
     return add_names(canonical).select(CANONICAL_SCHEMA.names()).cast(dict(CANONICAL_SCHEMA))
