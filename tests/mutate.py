@@ -40,6 +40,9 @@ STAMPS = ROOT / "mutants" / "reanalysis-fingerprints.json"
 STATS = ROOT / "mutants" / "mutmut-stats.json"
 EQUIVALENT = ROOT / "tests" / "MUTANTS.md"
 THRESHOLD = 90.0  # percent of mutants killed, per module
+# A mutant is killed when the tests fail on it: an assertion, a time-out, or a crash of the test
+# process (mutmut's "segfault": e.g. a null sort key that brings Polars down).
+DETECTED = ("killed", "timeout", "segfault")
 
 
 def module_name(path: Path) -> str:
@@ -124,7 +127,7 @@ def load(path: Path) -> SourceFileMutationData:
 def not_killed(path: Path) -> list[str]:
     """Mutants of ``path`` that no test failed on in the last run."""
     codes = load(path).exit_code_by_key
-    return [k for k, v in codes.items() if status_by_exit_code[v] not in ("killed", "timeout")]
+    return [k for k, v in codes.items() if status_by_exit_code[v] not in DETECTED]
 
 
 def run_mutmut(names: list[str], jobs: int) -> bool:
@@ -198,9 +201,9 @@ def report(paths: list[Path]) -> bool:
     for path in paths:
         statuses = {k: status_by_exit_code[v] for k, v in load(path).exit_code_by_key.items()}
         total = len(statuses)
-        killed = sum(s in ("killed", "timeout") for s in statuses.values())
+        killed = sum(s in DETECTED for s in statuses.values())
         unchecked = sum(s == "not checked" for s in statuses.values())
-        left = [k for k, s in statuses.items() if s not in ("killed", "timeout", "not checked")]
+        left = [k for k, s in statuses.items() if s not in (*DETECTED, "not checked")]
         equiv = [k for k in left if k in equivalent]
         score = 100.0 * (killed + len(equiv)) / total if total else 100.0
         ok &= score >= THRESHOLD and not unchecked
