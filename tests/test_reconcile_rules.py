@@ -315,3 +315,18 @@ def test_the_listing_orders_partners_within_a_commodity(write):
         ("Japan", D(2025, 3, 1), 397.0), ("Japan", D(2025, 3, 1), 401.0),
         ("World", D(2025, 1, 1), 4941.0),
     ]  # fmt: skip
+
+
+def test_two_chains_equally_good_go_to_the_earlier_months_first_candidate(write):
+    # January 101 + February 205 and January 103 + February 203 both make the cumulative 306,
+    # with one source each, the same precision and the same sum of lines (2 + 5 = 4 + 3)
+    path = write("s.csv", HEADER +
+        "2025-01,export,ore,101,,,,https://a.example/1,q\n"
+        "2025-02,export,ore,203,,,,https://b.example/2,q\n"
+        "2025-01,export,ore,103,,,,https://c.example/1,q\n"
+        "2025-02,export,ore,205,,,,https://d.example/2,q\n"
+        "2025-02,export_ytd,ore,,306,,,https://e.example/2,q\n"
+    )  # fmt: skip
+    chosen = conflicts(read_statements(path)).filter("chosen")
+    assert chosen.select("period", "value_t").rows() == [(D(2025, 1, 1), 101.0),
+                                                         (D(2025, 2, 1), 205.0)]  # fmt: skip
