@@ -57,10 +57,10 @@ def load_licence_events(path: str | Path | None = None) -> pl.DataFrame:
     [('announcement', 'MOFCOM/GACC Announcement No. 18 [2025]'), ('effective', 'MOFCOM/GACC Announcement No. 18 [2025]')]
     """
     path = Path(path) if path is not None else paths.EVENTS_FILE
-    frame = read_text_csv(path)
+    frame = read_text_csv(path)  # with the reader's own ``line`` column first
     for column in COLUMNS:
         if column not in frame.columns:
-            raise MissingColumnError(path, 1, column, ",".join(frame.columns), ",".join(COLUMNS))
+            raise MissingColumnError(path, 1, column, ",".join(frame.columns[1:]), ",".join(COLUMNS))
     for column, test, expected in (
         ("date", pl.col("date").str.contains(_DATE).fill_null(False), "a date as YYYY-MM-DD"),
         ("kind", pl.col("kind").is_in(list(KINDS)).fill_null(False), f"one of {', '.join(KINDS)}"),
@@ -173,12 +173,11 @@ def relevant_to(events: pl.DataFrame, commodity: str) -> pl.DataFrame:
     text = pl.concat_str(pl.col("items").fill_null(""), pl.col("summary").fill_null(""))
     matched = events.filter(text.str.contains(pattern))
     measures = {m for a in matched["announcement"].to_list() for m in measure_ids(a)}
-    named = pl.concat_str(
-        pl.col("announcement").fill_null(""), pl.col("items").fill_null(""), separator=" "
-    ).map_elements(
-        lambda a, m=measures: bool(m.intersection(measure_ids(a))), return_dtype=pl.Boolean
-    )
-    return events.filter(text.str.contains(pattern) | named.fill_null(False))
+    named = [
+        bool(measures.intersection(measure_ids(a) + measure_ids(i)))
+        for a, i in events.select("announcement", "items").iter_rows()
+    ]
+    return events.filter(text.str.contains(pattern) | pl.Series(named, dtype=pl.Boolean))
 
 
 def unknown_commodity_note(measures: pl.DataFrame, commodity: str) -> str | None:
