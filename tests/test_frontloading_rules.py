@@ -182,3 +182,33 @@ def test_describe_skips_a_baseline_that_cannot_run_and_words_each_finding():
         "one month decides it; with no post window the net moves with it.",
         "Verdict: inconclusive: only the pre mean baseline gives an excess.",
     ]
+
+
+# --- windows (reanalysis.frontloading.windows) ---------------------------------------------
+
+from reanalysis.frontloading.windows import Dates, windows  # noqa: E402
+
+
+def test_a_month_with_one_day_in_each_window_straddles_and_splits_by_days():
+    frame = pl.DataFrame({"period": [D(2025, 5, 1), D(2025, 6, 1), D(2025, 7, 1)],
+                          "months": pl.Series([1, 1, 1], dtype=pl.Int8)})  # fmt: skip
+    # announced 29 June, in force 30 June: June has 28 days before, one of anticipation, one after
+    dates = Dates(start=D(2025, 6, 29), end=D(2025, 6, 30), effective=D(2025, 6, 30))
+    got = windows(frame, dates, post_months=3, straddle="split")
+    assert got.columns == ["period", "months", "window", "straddles", "anticipation_share",
+                           "post_share"]  # fmt: skip
+    assert got.select(pl.exclude("period", "months")).rows() == [
+        ("estimation", False, None, None),
+        ("split", True, 0.5, 0.5),
+        ("post", False, 0.0, 1.0),
+    ]
+
+
+def test_an_unknown_straddle_choice_is_refused_with_the_choices():
+    frame = pl.DataFrame({"period": [D(2025, 5, 1)], "months": [1]})
+    dates = Dates(start=D(2025, 6, 29), end=D(2025, 6, 30), effective=D(2025, 6, 30))
+    with pytest.raises(ValueError) as raised:
+        windows(frame, dates, post_months=3, straddle="middle")
+    assert str(raised.value) == (
+        "straddle 'middle': expected one of majority, anticipation, post, split, drop"
+    )
