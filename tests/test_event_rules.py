@@ -198,3 +198,14 @@ def test_events_of_one_day_come_in_id_order_not_file_order(write):
             "2025-04-04,CN,MOFCOM,No. 18 [2025],announcement,x,s,https://e.example/1\n")  # fmt: skip
     events = load_licence_events(write("events.csv", HEADER + rows))
     assert events["kind"].to_list() == ["announcement", "effective"]
+
+
+def test_an_events_file_with_a_header_only_is_refused_as_empty(write):
+    from reanalysis.errors import EmptyFileError
+
+    path = write("events.csv", HEADER)
+    with pytest.raises(EmptyFileError) as raised:
+        load_licence_events(path)
+    assert str(raised.value) == (
+        f"{path}, line 2: found 'a header and no data rows', expected at least one data row"
+    )
