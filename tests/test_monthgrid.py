@@ -132,3 +132,17 @@ def test_an_empty_frame_has_an_empty_grid_that_looks_back_to_nothing():
                            ["s"], "m")  # fmt: skip
     assert grid.size == 0
     assert grid.lag(grid.scatter(np.array([], dtype=float)), 13).tolist() == []
+
+
+def test_two_rows_are_reordered_when_their_months_fall_and_kept_when_one_repeats():
+    # the smallest frame that can be out of order; a repeated month is in order (it is marked
+    # as a duplicate, not sorted)
+    def order(months: list[int]) -> list[int] | None:
+        frame = pl.DataFrame({"s": pl.Series(["a"] * len(months), dtype=pl.Categorical),
+                              "m": months})  # fmt: skip
+        found = MonthGrid.build_sorted(frame, ["s"], "m")[1]
+        return None if found is None else found.tolist()
+
+    assert order([Y24 + 1, Y24]) == [1, 0]
+    assert order([Y24, Y24]) is None
+    assert order([Y24, Y24, Y24 + 1]) is None
