@@ -146,3 +146,18 @@ def test_two_rows_are_reordered_when_their_months_fall_and_kept_when_one_repeats
     assert order([Y24 + 1, Y24]) == [1, 0]
     assert order([Y24, Y24]) is None
     assert order([Y24, Y24, Y24 + 1]) is None
+
+
+def test_packed_keys_keep_two_series_apart_when_their_codes_cross():
+    # Enum codes are fixed: (a, z) and (b, x) are (1, 3) and (2, 1) with null as 0; packed in
+    # mixed radix (3, 4) they are 7 and 9. Rows interleaved, so the grid must order them.
+    k1 = pl.Enum(["a", "b"])
+    k2 = pl.Enum(["x", "y", "z"])
+    frame = pl.DataFrame(
+        {"k1": pl.Series(["b", "a", "b"], dtype=k1), "k2": pl.Series(["x", "z", "x"], dtype=k2),
+         "m": [Y24, Y24, Y24 + 1]}
+    )  # fmt: skip
+    grid, order = MonthGrid.build_sorted(frame, ["k1", "k2"], "m")
+    assert not grid.duplicate.any()  # the two January rows are two series' Januaries
+    cells = grid.scatter(np.array([1.0, 2.0, 3.0])[order])
+    assert np.array_equal(grid.lag(cells, 1), [np.nan, np.nan, 1.0], equal_nan=True)
