@@ -11,7 +11,7 @@ import pytest
 
 from comtrade_plus import row, write_csv
 from problems import problems_of
-from reanalysis.errors import CorruptFileError, StopReading, collecting
+from reanalysis.errors import BadValueError, CorruptFileError, StopReading, collecting
 from reanalysis.formats.common import BLANK_QUANTITY
 from reanalysis.formats.comtrade import NO_WEIGHT, ZERO_WEIGHT
 from reanalysis.loaders import load_customs
@@ -197,3 +197,30 @@ def test_a_single_blank_month_is_named_and_the_rest_still_read(tmp_path):
     assert problems_of(path) == [
         ("BadValueError", str(path), 3, "period", None, "a month as YYYYMM (years 1900-2200)"),
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "iso-8859-1"])
+def test_a_ragged_row_and_a_bad_number_after_it_are_both_named(tmp_path, encoding):
+    rows = [row("202501"), row("202502"), row("202503")]
+    rows[0]["cmdDesc"] = "Aimants permanents à base de terres rares"  # not ASCII
+    rows[2]["netWgt"] = "many"
+    path = write_csv(tmp_path / "ragged.csv", rows, encoding=encoding)
+    lines = path.read_bytes().split(b"\n")
+    lines[2] += b",extra"  # the February row: one field too many
+    path.write_bytes(b"\n".join(lines))
+    file = str(path)
+    assert problems_of(path) == [
+        ("RaggedRowError", file, 3, None, "48 fields", "47 fields, as in the header"),
+        ("BadValueError", file, 4, "netWgt", "many", "a number"),
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "iso-8859-1"])
+def test_a_bad_number_stops_reading_at_its_cell_in_either_encoding(tmp_path, encoding):
+    rows = [row("202501"), row("202502")]
+    rows[0]["cmdDesc"] = "Aimants permanents à base de terres rares"  # not ASCII
+    rows[1]["netWgt"] = "many"
+    path = write_csv(tmp_path / "bad.csv", rows, encoding=encoding)
+    with pytest.raises(BadValueError) as raised:
+        read_statements(path)
+    assert str(raised.value) == f"{path}, line 3, column 'netWgt': found 'many', expected a number"

@@ -59,3 +59,14 @@ def test_the_statements_of_a_tidy_file(write):
     got = read_statements(path, format="tidy")
     assert got.select("measure", "column", "value_t", "half_unit_t", "source_url", "file").row(0) == (
         "month", "value", 1.5, 0.0, path.resolve().as_uri(), str(path))  # fmt: skip
+
+
+def test_a_ragged_row_is_named_once_and_the_rows_after_it_still_checked(write):
+    path = write("t.csv", TIDY + "2025-01,ore,export,World,10,t,false\n"
+                 "2025-02,ore,export,World,11,t,false,extra\n"
+                 "2025-03,ore,export,World,-1,t,false\n")  # fmt: skip
+    file = str(path)
+    assert problems_of(path) == [
+        ("RaggedRowError", file, 3, None, "8 fields", "7 fields, as in the header"),
+        ("BadValueError", file, 4, "value", "-1.0", "a non-negative quantity"),
+    ]
