@@ -174,6 +174,25 @@ def test_a_parquet_file_that_cannot_be_read_is_named_with_the_reader_s_own_words
     assert said and said != "ComputeError"
 
 
+def test_a_parquet_file_damaged_inside_its_data_is_named_with_the_reader_s_own_words(tmp_path):
+    path = tmp_path / "damaged.parquet"
+    pl.DataFrame([row(f"2025{m:02d}") for m in range(1, 13)] * 50).write_parquet(
+        path, compression="zstd"
+    )
+    data = bytearray(path.read_bytes())
+    third = len(data) // 3
+    data[third : third + 200] = bytes(200)  # column pages zeroed; the footer (schema) intact
+    path.write_bytes(bytes(data))
+    assert pl.read_parquet_schema(path)  # the header can be read: the damage shows on reading
+    try:
+        pl.scan_parquet(path).collect()
+    except Exception as exc:  # what the Parquet reader itself says
+        said = str(exc).strip().splitlines()[0][:160]
+    assert problems_of(path) == [
+        ("CorruptFileError", str(path), None, None, said, "a complete Parquet file")
+    ]
+
+
 def test_the_last_month_of_the_last_year_a_period_may_name_is_read(tmp_path):
     got = read_statements(write_csv(tmp_path / "late.csv", [row("220012")]))
     assert got["period"].to_list() == [dt.date(2200, 12, 1)]
