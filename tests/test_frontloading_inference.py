@@ -1,0 +1,157 @@
+"""The front-loading sums, bands and placebos (reanalysis.frontloading.inference) pinned: the
+sums over the event window with a known fit, the band's degrees of freedom, the summary's
+estimation span, the sensitivity and placebos honouring months left out for an earlier
+measure, and where placebo calendars may fall."""
+
+import datetime as dt
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+
+from reanalysis.events import MEASURE_SCHEMA
+from reanalysis.frontloading import SENSITIVITY_SCHEMA, front_loading
+from reanalysis.frontloading.baselines import Fit
+from reanalysis.frontloading.inference import fit, last_event_month, sums, t_quantile
+from reanalysis.frontloading.windows import Dates
+from test_growth import canonical
+
+D = dt.date
+NO_MEASURES = pl.DataFrame(schema=MEASURE_SCHEMA)
+T975_1 = 12.706204736174707  # Student's t, 97.5% quantile, one degree of freedom
+
+
+def test_t_quantiles_are_students():
+    assert t_quantile(0.975, 1) == pytest.approx(T975_1, rel=1e-12)
+    assert t_quantile(0.975, 10) == pytest.approx(2.228138852, rel=1e-9)
+
+
+def test_sums_weigh_each_known_month_by_its_share_and_band_on_one_degree_of_freedom():
+    labelled = pl.DataFrame(
+        [
+            ("estimation", 100.0, None, None),
+            ("anticipation", 130.0, 1.0, 0.0),
+            ("anticipation", None, 1.0, 0.0),  # no figure: in no sum and no band
+            ("split", 150.0, 0.5, 0.5),
+            ("post", 90.0, 0.0, 1.0),
+            ("post", None, 0.0, 1.0),
+        ],
+        schema=["window", "value_t", "anticipation_share", "post_share"],
+        orient="row",
+    )  # fmt: skip
+    # three estimation observations, one degree of freedom; variance: the sum of squared weights
+    fitted = Fit(np.full(6, 100.0), (D(2024, 1, 1), D(2024, 3, 1)), 3, 1,
+                 lambda w: float((w * w).sum()))  # fmt: skip
+    got = sums(labelled, fitted, 0.95)
+    assert got == pytest.approx({
+        "anticipation_months": 2, "post_months": 2,
+        "excess_t": 30 + 0.5 * 50, "payback_t": 0.5 * 50 - 10, "net_t": 30 + 50 - 10,
+        "excess_low_t": 55 - T975_1 * math.sqrt(1.25), "excess_high_t": 55 + T975_1 * math.sqrt(1.25),
+        "payback_low_t": 15 - T975_1 * math.sqrt(1.25), "payback_high_t": 15 + T975_1 * math.sqrt(1.25),
+        "net_low_t": 70 - T975_1 * math.sqrt(3), "net_high_t": 70 + T975_1 * math.sqrt(3),
+    }, rel=1e-12)  # fmt: skip
+
+
+def test_a_baseline_without_estimation_months_says_so():
+    labelled = pl.DataFrame({"window": ["anticipation"], "value_t": [1.0]})
+    assert fit(labelled, "pre_mean") == "no estimation month before the anticipation window"
+
+
+def test_the_last_event_month_of_a_control_suspended_before_taking_effect():
+    # the window ends the day before the suspension
+    assert last_event_month(Dates(D(2025, 4, 4), D(2025, 7, 2), None), 3) == D(2025, 7, 1)
+    assert last_event_month(Dates(D(2025, 4, 4), D(2025, 7, 1), None), 3) == D(2025, 6, 1)
+
+
+def series(level, start: dt.date = D(2021, 1, 1), months: int = 48) -> pl.DataFrame:
+    rows = []
+    for i in range(months):
+        y, m = divmod(start.year * 12 + start.month - 1 + i, 12)
+        rows.append((D(y, m + 1, 1), level(D(y, m + 1, 1))))
+    return canonical(rows)
+
+
+def bump(day: dt.date) -> float:
+    """1000 t a month; +120 t in February and March 2024, -45 t in April to June 2024."""
+    return 1000.0 + {D(2024, 2, 1): 120.0, D(2024, 3, 1): 120.0}.get(day, 0.0) - (
+        45.0 if D(2024, 4, 1) <= day <= D(2024, 6, 1) else 0.0
+    )
+
+
+def test_the_summary_names_its_estimation_span_and_band():
+    result = front_loading(series(bump), announced="2024-02-01", effective="2024-04-01",
+                           baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
+    row = result.summary.row(0, named=True)
+    # the last twelve estimation months
+    assert (row["estimation_start"], row["estimation_end"]) == (D(2023, 2, 1), D(2024, 1, 1))
+    assert (row["estimation_n"], row["dof"]) == (12, 11)
+    assert (row["band_low_t"], row["band_high_t"]) == (row["excess_low_t"], row["excess_high_t"])
+    # baseline and gap per month
+    anticipation = result.table.filter(pl.col("window") == "anticipation")
+    assert anticipation.select("baseline_t", "gap_t").rows() == [(1000.0, 120.0)] * 2
+
+
+def test_three_estimation_months_give_a_band_and_a_small_excess_a_payback_ratio():
+    def tiny(day: dt.date) -> float:
+        return 1000.0 + (0.25 if day in (D(2024, 2, 1), D(2024, 3, 1)) else 0.0) - (
+            0.1 if D(2024, 4, 1) <= day <= D(2024, 6, 1) else 0.0
+        )  # fmt: skip
+
+    result = front_loading(series(tiny, start=D(2023, 11, 1), months=8), announced="2024-02-01",
+                           effective="2024-04-01", baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
+    row = result.summary.row(0, named=True)
+    assert row["estimation_n"] == 3 and row["band_note"] is None
+    assert row["excess_low_t"] is not None
+    assert row["excess_t"] == pytest.approx(0.5)
+    assert row["payback_ratio"] == pytest.approx(0.3 / 0.5)
+
+
+EARLIER = pl.DataFrame(
+    [("No. 1 [2023]", 2023, 1, D(2023, 6, 1), D(2023, 6, 1), None, None, "x", [])],
+    schema=MEASURE_SCHEMA,
+    orient="row",
+)  # an earlier measure: June to August 2023 are left out of estimation (post_months 3)
+
+
+def disturbed(day: dt.date) -> float:
+    """``bump``, with 2000 t in the three months the earlier measure disturbs."""
+    return 2000.0 if D(2023, 6, 1) <= day <= D(2023, 8, 1) else bump(day)
+
+
+def test_sensitivity_and_placebos_leave_out_the_months_of_an_earlier_measure():
+    result = front_loading(series(disturbed), announced="2024-02-01", effective="2024-04-01",
+                           baseline="pre_mean", measures=EARLIER, measure=None)  # fmt: skip
+    assert result.summary["excess_t"].to_list() == [pytest.approx(240.0)]
+    chosen = result.sensitivity.filter(pl.col("straddle") == "majority")
+    assert chosen["excess_t"].to_list() == [pytest.approx(240.0)]
+    assert result.sensitivity.schema == SENSITIVITY_SCHEMA
+    placebos = result.placebos
+    # event windows (five months, placebo k months back) touching June-August 2023 are not
+    # placebos: k = 6..12
+    assert placebos["months_back"].to_list() == [5, *range(13, 37)]
+    assert placebos["years_back"].to_list() == [
+        k // 12 if k % 12 == 0 else None for k in [5, *range(13, 37)]
+    ]
+    # k = 5: September 2023 to January 2024 against the estimation months before it, the
+    # disturbed ones left out: no excess
+    assert placebos.filter(pl.col("months_back") == 5)["excess_t"].to_list() == [
+        pytest.approx(0.0)
+    ]
+
+
+def test_a_one_month_event_window_has_placebos_from_one_month_back():
+    result = front_loading(series(lambda day: 1000.0), announced="2024-02-01",
+                           effective="2024-03-01", post_months=0, baseline="pre_mean",
+                           measures=NO_MEASURES)  # fmt: skip
+    assert result.placebos["months_back"].to_list()[:3] == [1, 2, 3]
+
+
+def test_a_baseline_that_cannot_run_keeps_the_sensitivity_schema():
+    result = front_loading(series(bump, start=D(2024, 2, 1), months=5), announced="2024-02-01",
+                           effective="2024-04-01", baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
+    assert result.summary["status"].to_list() == [
+        "no estimation month before the anticipation window"
+    ]
+    assert result.sensitivity.schema == SENSITIVITY_SCHEMA
+    assert result.sensitivity["excess_t"].null_count() == 5  # one row per straddle choice
