@@ -243,3 +243,22 @@ def test_a_bad_number_stops_reading_at_its_cell_in_either_encoding(tmp_path, enc
     with pytest.raises(BadValueError) as raised:
         read_statements(path)
     assert str(raised.value) == f"{path}, line 3, column 'netWgt': found 'many', expected a number"
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_a_month_that_is_not_a_number_is_named_once(tmp_path, suffix):
+    rows = [row("202501"), row("202502"), row("202503")]
+    rows[1]["period"] = "2025-2"
+    rows[2]["period"] = None
+    if suffix == "csv":
+        path = write_csv(tmp_path / "months.csv", rows)
+    else:
+        path = tmp_path / "months.parquet"
+        pl.DataFrame(rows, infer_schema_length=None).with_columns(
+            pl.col("period").cast(pl.String)
+        ).write_parquet(path)
+    yyyymm = "a month as YYYYMM (years 1900-2200)"
+    assert problems_of(path) == [
+        ("BadValueError", str(path), 3, "period", "2025-2", yyyymm),
+        ("BadValueError", str(path), 4, "period", None, yyyymm),
+    ]

@@ -93,10 +93,15 @@ class StopReading(Exception):
 
 
 def report(error: InputError) -> None:
-    """Raise ``error``, or while :func:`collecting`, note it and carry on."""
+    """Raise ``error``, or while :func:`collecting`, note it and carry on. A cell is named
+    once: a later problem with the same file, line and column (e.g. a month that is not a
+    number, then blank once parsed) is not noted again."""
     problems = _PROBLEMS.get()
     if problems is None:
         raise error
+    cell = (error.file, error.line, error.column)
+    if error.column is not None and any((p.file, p.line, p.column) == cell for p in problems):
+        return
     problems.append(error)
     if len(problems) >= _LIMIT.get():
         raise StopReading
