@@ -122,6 +122,7 @@ def disturbed(day: dt.date) -> float:
 def test_sensitivity_and_placebos_leave_out_the_months_of_an_earlier_measure():
     result = front_loading(series(disturbed), announced="2024-02-01", effective="2024-04-01",
                            baseline="pre_mean", measures=EARLIER, measure=None)  # fmt: skip
+    assert result.excluded["months_excluded"].to_list() == [3]
     assert result.summary["excess_t"].to_list() == [pytest.approx(240.0)]
     chosen = result.sensitivity.filter(pl.col("straddle") == "majority")
     assert chosen["excess_t"].to_list() == [pytest.approx(240.0)]
@@ -155,3 +156,105 @@ def test_a_baseline_that_cannot_run_keeps_the_sensitivity_schema():
     ]
     assert result.sensitivity.schema == SENSITIVITY_SCHEMA
     assert result.sensitivity["excess_t"].null_count() == 5  # one row per straddle choice
+
+
+# --- the entry point's checks and notes (reanalysis.frontloading.estimate) -------------------
+
+from reanalysis.frontloading.estimate import EXCLUDED_SCHEMA  # noqa: E402
+
+
+def flat(day: dt.date) -> float:
+    return 1000.0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: pl.concat([f, f.with_columns(flow=pl.lit("import").cast(f["flow"].dtype))]),
+         "front_loading takes one series; got 2"),
+        ({"level": 0.0}, "level 0.0: expected a coverage between 0 and 1, e.g. 0.95"),
+        ({"level": 1.0}, "level 1.0: expected a coverage between 0 and 1, e.g. 0.95"),
+        ({"level": 1.5}, "level 1.5: expected a coverage between 0 and 1, e.g. 0.95"),
+        ({"effective": "2024-01-31"}, "effective 2024-01-31 is before announced 2024-02-01"),
+        ({"baseline": "diff_in_diff"}, "baseline 'diff_in_diff': expected 'all' or one of "
+         "seasonal_naive, regression, pre_mean (diff_in_diff needs controls)"),
+        ({"baseline": "mean", "controls": "self"}, "baseline 'mean': expected 'all' or one of "
+         "seasonal_naive, regression, pre_mean, diff_in_diff"),
+    ],
+)  # fmt: skip
+def test_front_loading_refuses_what_it_cannot_answer(change, message):
+    frame = series(flat)
+    kw = {"announced": "2024-02-01", "effective": "2024-04-01", "measures": NO_MEASURES}
+    if callable(change):
+        frame = change(frame)
+    else:
+        kw |= change
+    if kw.get("controls") == "self":
+        kw["controls"] = frame
+    with pytest.raises(ValueError) as raised:
+        front_loading(frame, **kw)
+    said = str(raised.value)
+    assert said.startswith(message) if "one series" in message else said == message
+
+
+def test_a_control_suspended_on_its_effective_day_never_took_effect():
+    result = front_loading(series(flat), announced="2024-02-01", effective="2024-04-01",
+                           suspended="2024-04-01", baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
+    assert result.post_window is False
+    assert "suspended on 2024-04-01 before taking effect on 2024-04-01: no post window, so the " \
+           "net is the excess" in result.notes  # fmt: skip
+
+
+def test_months_without_a_value_in_the_event_window_are_named():
+    frame = series(flat).with_columns(
+        value_t=pl.when(pl.col("period").is_in([D(2024, 3, 1), D(2024, 5, 1)])).then(None)
+        .otherwise("value_t")
+    )  # fmt: skip
+    result = front_loading(frame, announced="2024-02-01", effective="2024-04-01",
+                           baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
+    assert "no value in 2024-03, 2024-05: the sums leave those months out" in result.notes
+    # a straddling month split between the windows counts too
+    split = front_loading(frame, announced="2024-02-01", effective="2024-05-15", straddle="split",
+                          baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
+    assert "no value in 2024-03, 2024-05: the sums leave those months out" in split.notes
+
+
+def test_the_named_measure_decides_the_coverage_note():
+    measures = pl.DataFrame(
+        [("No. 7 [2024]", 2024, 7, D(2024, 2, 1), D(2024, 4, 1), None, None, "samarium", [])],
+        schema=MEASURE_SCHEMA, orient="row",
+    )  # fmt: skip
+    frame = series(flat).with_columns(commodity=pl.lit("rare earths").cast(pl.Categorical))
+    result = front_loading(frame, announced="2024-02-01", effective="2024-04-01",
+                           baseline="pre_mean", measures=measures, measure="No. 7 [2024]")  # fmt: skip
+    assert any(n.startswith("No. 7 [2024] names 1 of the 17 rare-earth elements") for n in result.notes)
+
+
+def test_each_earlier_measure_counts_its_own_months_left_out():
+    measures = pl.DataFrame(
+        [("No. 1 [2023]", 2023, 1, D(2023, 3, 1), D(2023, 3, 1), None, None, "x", []),
+         ("No. 2 [2023]", 2023, 2, D(2023, 6, 1), D(2023, 6, 1), None, None, "x", []),
+         ("No. 3 [2019]", 2019, 3, D(2019, 1, 1), D(2019, 1, 1), None, None, "x", [])],
+        schema=MEASURE_SCHEMA, orient="row",
+    )  # fmt: skip
+    result = front_loading(series(flat), announced="2024-02-01", effective="2024-04-01",
+                           baseline="pre_mean", measures=measures)  # fmt: skip
+    # two windows end to end, each counting its own months; No. 3 disturbed months before
+    # the series: it left nothing out and is not listed
+    assert result.excluded.select("measure", "from_date", "to_date", "months_excluded").rows() == [
+        ("No. 1 [2023]", D(2023, 3, 1), D(2023, 6, 1), 3),
+        ("No. 2 [2023]", D(2023, 6, 1), D(2023, 9, 1), 3),
+    ]
+    assert result.excluded.schema == EXCLUDED_SCHEMA
+    assert [n for n in result.notes if n.startswith("estimation leaves out")] == [
+        "estimation leaves out 2023-03 to 2023-05: No. 1 [2023] took effect on 2023-03-01 (its "
+        "month and the 2 after, as this control's post window)",
+        "estimation leaves out 2023-06 to 2023-08: No. 2 [2023] took effect on 2023-06-01 (its "
+        "month and the 2 after, as this control's post window)",
+    ]
+
+
+def test_no_earlier_measure_leaves_an_empty_listing_in_schema():
+    result = front_loading(series(flat), announced="2024-02-01", effective="2024-04-01",
+                           baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
+    assert result.excluded.schema == EXCLUDED_SCHEMA and result.excluded.height == 0
