@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from reanalysis.events import MEASURE_SCHEMA
-from reanalysis.frontloading import SENSITIVITY_SCHEMA, front_loading
+from reanalysis.frontloading import SENSITIVITY_SCHEMA, SUMMARY_SCHEMA, TABLE_SCHEMA, front_loading
 from reanalysis.frontloading.baselines import Fit
 from reanalysis.frontloading.inference import fit, last_event_month, sums, t_quantile
 from reanalysis.frontloading.windows import Dates
@@ -156,6 +156,9 @@ def test_a_baseline_that_cannot_run_keeps_the_sensitivity_schema():
     ]
     assert result.sensitivity.schema == SENSITIVITY_SCHEMA
     assert result.sensitivity["excess_t"].null_count() == 5  # one row per straddle choice
+    assert result.summary.schema == SUMMARY_SCHEMA
+    assert result.table.schema == TABLE_SCHEMA and result.table.height == 0
+    assert result.summary["placebo_n"].to_list() == [0]
 
 
 # --- the entry point's checks and notes (reanalysis.frontloading.estimate) -------------------
@@ -258,3 +261,12 @@ def test_no_earlier_measure_leaves_an_empty_listing_in_schema():
     result = front_loading(series(flat), announced="2024-02-01", effective="2024-04-01",
                            baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
     assert result.excluded.schema == EXCLUDED_SCHEMA and result.excluded.height == 0
+
+
+def test_a_placebo_as_large_as_the_excess_counts_and_the_straddle_is_recorded():
+    # no bump at all: every placebo excess equals the real one (zero), and ties count
+    result = front_loading(series(flat), announced="2024-02-01", effective="2024-04-15",
+                           straddle="split", baseline="pre_mean", measures=NO_MEASURES)  # fmt: skip
+    row = result.summary.row(0, named=True)
+    assert (row["excess_t"], row["placebo_share"], row["straddle"]) == (0.0, 1.0, "split")
+    assert row["placebo_n"] > 0
