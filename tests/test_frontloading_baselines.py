@@ -132,3 +132,81 @@ def test_estimation_months_of_exactly_the_months_needed_identify_the_seasonality
     event = [(D(2024, 2, 1), 1, "anticipation"), (D(2024, 3, 1), 1, "post")]
     fitted = regression(seasonal(range(2021, 2024), (2, 3), event))
     assert isinstance(fitted, Fit) and (fitted.n, fitted.dof) == (6, 3)
+
+
+def naive(rows: list[tuple]) -> Fit | str:
+    """Seasonal-naive fit of (period, base_t, value_t, window) rows, single months."""
+    obs = pl.DataFrame(rows, schema={"period": pl.Date, "base_t": pl.Float64,
+                                     "value_t": pl.Float64, "window": pl.String},
+                       orient="row").with_columns(months=pl.lit(1, pl.Int8))  # fmt: skip
+    return FITTERS["seasonal_naive"](obs, obs.filter(pl.col("window") == "estimation"))
+
+
+def test_seasonal_naive_drift_relative_noise_and_the_drift_s_variance():
+    # drift 1200 / 400 = 3; relative residuals (0.1, -0.1, 0.1): s2 = (2/30)^2 + (4/30)^2 +
+    # (2/30)^2 over 2 = 1/75; the drift's variance 3^2 * s2 * (100^2 + 200^2 + 100^2) / 400^2
+    # = 9/200. A month whose base a year earlier is zero is not a residual.
+    fitted = naive([
+        (D(2023, 1, 1), 100.0, 330.0, "estimation"),
+        (D(2023, 2, 1), 200.0, 540.0, "estimation"),
+        (D(2023, 3, 1), 0.0, 0.0, "estimation"),
+        (D(2023, 4, 1), 100.0, 330.0, "estimation"),
+        (D(2023, 5, 1), 300.0, 900.0, "anticipation"),
+    ])  # fmt: skip
+    assert (fitted.used, fitted.n, fitted.dof) == ((D(2023, 1, 1), D(2023, 4, 1)), 3, 2)
+    assert fitted.baseline[-1] == pytest.approx(900.0)
+    w = np.array([0, 0, 0, 0, 1.0])
+    assert fitted.variance(w) == pytest.approx(9 * 300**2 / 75 + 300**2 * 9 / 200, rel=1e-12)
+
+
+def test_seasonal_naive_on_two_months_and_bases_below_a_tonne():
+    # relative residuals (0.05, -0.05): s2 = 1/200; drift variance 4 * s2 * 2 * 100^2 / 200^2
+    fitted = naive([
+        (D(2023, 1, 1), 100.0, 210.0, "estimation"),
+        (D(2023, 2, 1), 100.0, 190.0, "estimation"),
+        (D(2023, 3, 1), 100.0, 0.0, "anticipation"),
+    ])  # fmt: skip
+    assert fitted.variance(np.array([0, 0, 1.0])) == pytest.approx(
+        4 * 100**2 / 200 + 100**2 * 4 / 200 * 2 * 100**2 / 200**2, rel=1e-12
+    )
+    small = naive([
+        (D(2023, 1, 1), 0.5, 1.0, "estimation"),
+        (D(2023, 2, 1), 0.5, 1.0, "estimation"),
+        (D(2023, 3, 1), 0.5, 0.0, "anticipation"),
+    ])  # fmt: skip
+    assert (small.n, small.baseline[-1], small.variance(np.array([0, 0, 1.0]))) == (2, 1.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        ([(D(2023, 1, 1), 0.0, 5.0, "estimation"), (D(2023, 2, 1), 1.0, 1.0, "anticipation")],
+         "no month of the last 12 before the window has a value a year earlier"),
+        ([(D(2023, 1, 1), 1.0, 5.0, "estimation"), (D(2023, 2, 1), None, 1.0, "anticipation")],
+         "no value a year before 2023-02"),
+    ],
+)  # fmt: skip
+def test_seasonal_naive_says_why_it_cannot_run(rows, reason):
+    assert naive(rows) == reason
+
+
+def test_the_regression_predicts_november_and_december_in_their_own_year():
+    event = [(D(2023, 11, 1), 1, "anticipation"), (D(2023, 12, 1), 1, "post")]
+    fitted = regression(seasonal(range(2021, 2023), tuple(range(1, 13)), event))
+    truth = lambda m: math.exp(5 + 0.01 * (24 + m) + 0.1 * m)  # noqa: E731
+    assert fitted.baseline[-2:] == pytest.approx([truth(11), truth(12)], rel=1e-9)
+
+
+@pytest.mark.parametrize("method", ["regression", "diff_in_diff", "seasonal_naive", "pre_mean"])
+def test_every_band_variance_is_quadratic_in_the_weights(method):
+    rng = np.random.default_rng(7)
+    periods = [D(2021 + i // 12, i % 12 + 1, 1) for i in range(36)]
+    obs = pl.DataFrame({
+        "period": periods, "months": pl.Series([1] * 36, dtype=pl.Int8),
+        "value_t": rng.uniform(50, 150, 36), "base_t": [None] * 12 + list(rng.uniform(50, 150, 24)),
+        "control_log": rng.uniform(3, 5, 36),
+        "window": ["estimation"] * 30 + ["anticipation"] * 2 + ["post"] * 4,
+    })  # fmt: skip
+    fitted = FITTERS[method](obs, obs.filter(pl.col("window") == "estimation"))
+    w = np.r_[np.zeros(30), 1.0, 0.5, 0.3, 1.0, 1.0, 0.2]
+    assert fitted.variance(0.5 * w) == pytest.approx(0.25 * fitted.variance(w), rel=1e-12)
