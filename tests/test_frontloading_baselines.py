@@ -210,3 +210,32 @@ def test_every_band_variance_is_quadratic_in_the_weights(method):
     fitted = FITTERS[method](obs, obs.filter(pl.col("window") == "estimation"))
     w = np.r_[np.zeros(30), 1.0, 0.5, 0.3, 1.0, 1.0, 0.2]
     assert fitted.variance(0.5 * w) == pytest.approx(0.25 * fitted.variance(w), rel=1e-12)
+
+
+def mean_fit(rows: list[tuple]) -> Fit:
+    """Pre-mean fit of (period, months, value_t, window) rows."""
+    obs = pl.DataFrame(rows, schema={"period": pl.Date, "months": pl.Int8, "value_t": pl.Float64,
+                                     "window": pl.String}, orient="row")  # fmt: skip
+    return FITTERS["pre_mean"](obs, obs.filter(pl.col("window") == "estimation"))
+
+
+def test_pre_mean_per_month_with_a_combined_january_february():
+    # 400 t over 4 months: 100 a month. Squared residuals per month of each observation:
+    # (220 - 200)^2 / 2 + 10^2 + 30^2 = 1200, over 2 degrees of freedom: s2 = 600. A two-month
+    # row weighs its months: variance = s2 * (sum w^2 months + (sum w months)^2 / 4).
+    fitted = mean_fit([
+        (D(2024, 1, 1), 2, 220.0, "estimation"),
+        (D(2024, 3, 1), 1, 110.0, "estimation"),
+        (D(2024, 4, 1), 1, 70.0, "estimation"),
+        (D(2025, 1, 1), 2, 0.0, "anticipation"),
+        (D(2025, 3, 1), 1, 0.0, "post"),
+    ])  # fmt: skip
+    assert list(fitted.baseline[-2:]) == [200.0, 100.0]
+    w = np.array([0, 0, 0, 1.0, 0.5])
+    assert fitted.variance(w) == pytest.approx(600 * (2 + 0.25 + 2.5**2 / 4), rel=1e-12)
+    two = mean_fit([
+        (D(2024, 1, 1), 1, 90.0, "estimation"),
+        (D(2024, 2, 1), 1, 110.0, "estimation"),
+        (D(2024, 3, 1), 1, 0.0, "anticipation"),
+    ])  # fmt: skip
+    assert two.variance(np.array([0, 0, 1.0])) == pytest.approx(200 * (1 + 1 / 2), rel=1e-12)
