@@ -1,0 +1,94 @@
+"""The CSV layout check (reanalysis.formats.layout) pinned outside the fuzzer: the quick count
+of a block without quotes finds a row too short or too long on its own, whatever the block
+size; empty and CRLF lines count as a parser counts them; each refusal names its line, its
+column where there is one, the bytes found and what was expected."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reanalysis.errors import EncodingError, NotTextError, RaggedRowError, UnbalancedQuoteError
+from reanalysis.formats import layout as layout_module
+from reanalysis.formats.layout import Layout, read_layout
+from reanalysis.readers import read_statements
+
+TIDY = "period,commodity,flow,partner,value,unit\n"
+ROW = "2025-{:02d},ore,export,World,{},t\n"
+LINES = [ROW.format(m, m * 10) for m in range(1, 7)]
+ROWS = "".join(LINES)
+
+
+@pytest.fixture(params=[None, 5, 17, 64], ids=lambda b: f"block={b}")
+def block(request, monkeypatch):
+    """Read files in blocks of this many bytes (None: the default size)."""
+    if request.param is not None:
+        monkeypatch.setattr(layout_module, "BLOCK", request.param)
+    return request.param
+
+
+@pytest.mark.parametrize(
+    ("row", "fields"),
+    [("2025-07,ore,export,World,70\n", "5 fields"), ("2025-07,ore,export,World,70,t,x\n", "7 fields")],
+)
+def test_a_row_too_short_or_too_long_is_refused_at_its_line(write, block, row, fields):
+    path = write("t.csv", TIDY + "".join(LINES[:3]) + row + "".join(LINES[3:]))
+    with pytest.raises(RaggedRowError) as raised:
+        read_statements(path)
+    assert (raised.value.line, raised.value.found) == (5, fields)
+
+
+def test_crlf_and_empty_lines_are_records_a_parser_skips(write, block):
+    text = TIDY + "".join(LINES[:2]) + "\n" + "".join(LINES[2:])
+    path = write("t.csv", text.replace("\n", "\r\n"))
+    got = read_layout(Path(path))
+    assert (got.header, got.records, got.empty.tolist(), got.lines) == (
+        TIDY.strip().split(","), 7, [2], None
+    )  # fmt: skip
+    assert got.line_numbers().tolist() == [2, 3, 4, 5, 6, 7, 8]
+    assert read_statements(path)["line"].to_list() == [2, 3, 5, 6, 7, 8]
+
+
+def test_a_quoted_line_break_moves_the_lines_after_it(write, block):
+    text = TIDY + ROW.format(1, 10) + '2025-02,"ore\nproducts",export,World,20,t\n' + ROW.format(3, 30)
+    got = read_layout(Path(write("t.csv", text)))
+    assert got.lines.tolist() == [2, 3, 5]
+    assert got.line_numbers().tolist() == [2, 3, 5]
+
+
+def test_without_quoted_line_breaks_record_i_is_on_line_i_plus_2():
+    layout = Layout(["a"], "utf8", 3, np.zeros(0, dtype=np.int64), None)
+    assert layout.line_numbers().tolist() == [2, 3, 4]
+
+
+def test_a_carriage_return_alone_is_refused_at_its_line(write, block):
+    path = write("t.csv", TIDY + ROW.format(1, 10) + "2025-02,ore,export,World,20,t\r2025-03\n")
+    with pytest.raises(NotTextError) as raised:
+        read_layout(Path(path))
+    assert str(raised.value) == (
+        f"{path}, line 3: found b'\\r', expected line breaks as \\n or \\r\\n (a carriage "
+        "return alone is not one)"
+    )
+
+
+def test_a_stray_quote_is_shown_with_ten_bytes_each_side(write, block):
+    path = write("t.csv", TIDY + ROW.format(1, 10) + '2025-02,ore,export,Wor"ld,20,t\n')
+    with pytest.raises(UnbalancedQuoteError) as raised:
+        read_layout(Path(path))
+    error = raised.value
+    assert (error.line, error.column) == (3, None)
+    if block is None:  # the bytes shown come from the block read when the quote was found
+        assert error.found == b'export,Wor"ld,20,t\n'
+        assert error.expected == layout_module.QUOTING
+
+
+def test_a_byte_that_is_not_utf8_is_named_with_its_line_and_column(write, block):
+    data = (TIDY + ROW.format(1, 10) + "2025-02,ore,export,Côte,20,t\n").encode("iso-8859-1")
+    path = write("t.csv", data)
+    with pytest.raises(EncodingError) as raised:
+        read_layout(Path(path))
+    error = raised.value
+    assert (error.line, error.column, error.found, error.expected) == (
+        3, "partner", b"\xf4te,", "UTF-8 text"
+    )  # fmt: skip
+    assert read_layout(Path(path), latin1=True).encoding == "latin1"
