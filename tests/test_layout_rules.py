@@ -92,3 +92,50 @@ def test_a_byte_that_is_not_utf8_is_named_with_its_line_and_column(write, block)
         3, "partner", b"\xf4te,", "UTF-8 text"
     )  # fmt: skip
     assert read_layout(Path(path), latin1=True).encoding == "latin1"
+
+
+def test_a_last_line_without_a_line_break_is_a_record_like_any_other(write, block):
+    path = write("t.csv", TIDY + ROWS + "2025-07,ore,export,World,,t")
+    got = read_layout(Path(path))
+    assert (got.records, got.ragged) == (7, False)
+    assert read_statements(path)["line"].to_list() == [2, 3, 4, 5, 6, 7, 8]
+
+
+@pytest.mark.parametrize("size", range(1, 31))
+def test_a_stray_quote_is_found_wherever_the_blocks_cut(write, monkeypatch, size):
+    monkeypatch.setattr(layout_module, "BLOCK", size)
+    path = write("t.csv", TIDY + ROW.format(1, 10) + '2025-02,ore,export,Wor"ld,20,t\n')
+    with pytest.raises(UnbalancedQuoteError) as raised:
+        read_layout(Path(path))
+    assert raised.value.line == 3
+
+
+def test_a_quote_closed_before_the_end_of_its_field_is_refused(write, block):
+    path = write("t.csv", TIDY + ROW.format(1, 10) + '2025-02,ore,export,"World"x,20,t\n')
+    with pytest.raises(UnbalancedQuoteError) as raised:
+        read_layout(Path(path))
+    assert raised.value.line == 3
+
+
+def test_a_byte_order_mark_before_a_quoted_header_is_no_stray_quote(write, block):
+    quoted = '"period","commodity","flow","partner","value","unit"\n'
+    path = write("t.csv", b"\xef\xbb\xbf" + (quoted + ROWS).encode())
+    assert read_layout(Path(path)).header == TIDY.strip().split(",")
+    stray = write("s.csv", b"\xef\xbb\xbf" + (quoted + ROW.format(1, 10) + '2025-02,o"re,export,World,2,t\n').encode())
+    with pytest.raises(UnbalancedQuoteError):
+        read_layout(Path(stray))
+
+
+def test_a_stray_quote_in_the_header_is_shown_from_the_file_start(write):
+    path = write("t.csv", 'pe"riod,commodity,flow,partner,value,unit\n' + ROWS)
+    with pytest.raises(UnbalancedQuoteError) as raised:
+        read_layout(Path(path))
+    assert (raised.value.line, raised.value.found) == (1, b'pe"riod,comm')
+
+
+def test_a_byte_that_is_not_utf8_just_before_a_line_break_is_on_its_own_line(write, block):
+    data = (TIDY + ROW.format(1, 10) + "2025-02,ore,export,World,20,tô\n" + ROW.format(3, 30))
+    path = write("t.csv", data.encode("iso-8859-1"))
+    with pytest.raises(EncodingError) as raised:
+        read_layout(Path(path))
+    assert (raised.value.line, raised.value.column) == (3, "unit")
