@@ -134,8 +134,20 @@ def test_a_stray_quote_in_the_header_is_shown_from_the_file_start(write):
 
 
 def test_a_byte_that_is_not_utf8_just_before_a_line_break_is_on_its_own_line(write, block):
-    data = (TIDY + ROW.format(1, 10) + "2025-02,ore,export,World,20,tô\n" + ROW.format(3, 30))
+    data = (TIDY + ROW.format(1, 10) + "2025-02,ore,export,World,2ô,t\n" + ROW.format(3, 30))
     path = write("t.csv", data.encode("iso-8859-1"))
     with pytest.raises(EncodingError) as raised:
         read_layout(Path(path))
-    assert (raised.value.line, raised.value.column) == (3, "unit")
+    assert (raised.value.line, raised.value.column) == (3, "value")
+
+
+def test_an_empty_file_is_refused_before_its_header_is_read(write):
+    from reanalysis.errors import EmptyFileError
+    from reanalysis.formats.layout import read_header_line
+
+    path = write("t.csv", "  \n")
+    with pytest.raises(EmptyFileError) as raised:
+        read_header_line(Path(path))
+    assert str(raised.value) == (
+        f"{path}, line 1: found 'an empty file', expected a header line and data rows"
+    )
