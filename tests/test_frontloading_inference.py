@@ -210,7 +210,9 @@ def test_a_control_suspended_on_its_effective_day_never_took_effect():
 
 def test_months_without_a_value_in_the_event_window_are_named():
     frame = series(flat).with_columns(
-        value_t=pl.when(pl.col("period").is_in([D(2024, 3, 1), D(2024, 5, 1)])).then(None)
+        # March and May 2024 in the event window; June 2023 (estimation) is not named
+        value_t=pl.when(pl.col("period").is_in([D(2023, 6, 1), D(2024, 3, 1), D(2024, 5, 1)]))
+        .then(None)
         .otherwise("value_t")
     )  # fmt: skip
     result = front_loading(frame, announced="2024-02-01", effective="2024-04-01",
