@@ -209,3 +209,8 @@ def test_an_events_file_with_a_header_only_is_refused_as_empty(write):
     assert str(raised.value) == (
         f"{path}, line 2: found 'a header and no data rows', expected at least one data row"
     )
+
+
+def test_no_event_concerns_a_commodity_when_there_are_none(write):
+    events = load_licence_events(write("events.csv", HEADER + EVENTS)).clear()
+    assert relevant_to(events, "rare earths").height == 0
