@@ -9,7 +9,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from reanalysis.frontloading.baselines import FITTERS, Fit
+from reanalysis.frontloading.baselines import Fit
+from reanalysis.frontloading.inference import fit
 
 D = dt.date
 e = math.e
@@ -26,7 +27,7 @@ def frame(rows: list[tuple]) -> pl.DataFrame:
 
 
 def did(obs: pl.DataFrame) -> Fit | str:
-    return FITTERS["diff_in_diff"](obs, obs.filter(pl.col("window") == "estimation"))
+    return fit(obs, "diff_in_diff")
 
 
 def test_diff_in_diff_on_three_months_moves_the_treated_level_with_the_controls():
@@ -111,7 +112,7 @@ def seasonal(years: range, months: tuple[int, ...], event: list[tuple]) -> pl.Da
 
 
 def regression(obs: pl.DataFrame) -> Fit | str:
-    return FITTERS["regression"](obs, obs.filter(pl.col("window") == "estimation"))
+    return fit(obs, "regression")
 
 
 def test_a_combined_january_february_needs_january_and_february_in_estimation():
@@ -139,7 +140,7 @@ def naive(rows: list[tuple]) -> Fit | str:
     obs = pl.DataFrame(rows, schema={"period": pl.Date, "base_t": pl.Float64,
                                      "value_t": pl.Float64, "window": pl.String},
                        orient="row").with_columns(months=pl.lit(1, pl.Int8))  # fmt: skip
-    return FITTERS["seasonal_naive"](obs, obs.filter(pl.col("window") == "estimation"))
+    return fit(obs, "seasonal_naive")
 
 
 def test_seasonal_naive_drift_relative_noise_and_the_drift_s_variance():
@@ -207,7 +208,7 @@ def test_every_band_variance_is_quadratic_in_the_weights(method):
         "control_log": rng.uniform(3, 5, 36),
         "window": ["estimation"] * 30 + ["anticipation"] * 2 + ["post"] * 4,
     })  # fmt: skip
-    fitted = FITTERS[method](obs, obs.filter(pl.col("window") == "estimation"))
+    fitted = fit(obs, method)
     w = np.r_[np.zeros(30), 1.0, 0.5, 0.3, 1.0, 1.0, 0.2]
     assert fitted.variance(0.5 * w) == pytest.approx(0.25 * fitted.variance(w), rel=1e-12)
 
@@ -216,7 +217,7 @@ def mean_fit(rows: list[tuple]) -> Fit:
     """Pre-mean fit of (period, months, value_t, window) rows."""
     obs = pl.DataFrame(rows, schema={"period": pl.Date, "months": pl.Int8, "value_t": pl.Float64,
                                      "window": pl.String}, orient="row")  # fmt: skip
-    return FITTERS["pre_mean"](obs, obs.filter(pl.col("window") == "estimation"))
+    return fit(obs, "pre_mean")
 
 
 def test_pre_mean_per_month_with_a_combined_january_february():
