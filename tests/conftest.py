@@ -4,6 +4,13 @@ import pytest
 from reanalysis import load_customs
 
 
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """A folder shared by a module's property tests (hypothesis reruns a test many times,
+    so a function-scoped ``tmp_path`` would be one folder for all its examples anyway)."""
+    return tmp_path_factory.mktemp("fuzz")
+
+
 @pytest.fixture(scope="session")
 def shipped() -> pl.DataFrame:
     """The canonical series from the shipped statements."""

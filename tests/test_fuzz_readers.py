@@ -244,11 +244,6 @@ def same(got: list[tuple] | None, want: list[tuple] | None) -> bool:
     )
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("fuzz")
-
-
 @pytest.mark.parametrize("kind", sorted(BASES))
 @CHECKED
 @given(data=st.data(), block=st.none() | st.integers(1, 64))
