@@ -49,7 +49,10 @@ def test_a_bad_event_is_named_by_file_line_and_column(write, row, error, column,
     path = write("events.csv", HEADER + good + row + "\n")
     with pytest.raises(error) as raised:
         load_licence_events(path)
-    assert str(raised.value) == f"{path}, line 3, column '{column}': found {found}, expected {expected}"
+    assert (
+        str(raised.value)
+        == f"{path}, line 3, column '{column}': found {found}, expected {expected}"
+    )
 
 
 def test_a_missing_event_column_shows_the_header_found_and_expected(write):
@@ -68,7 +71,7 @@ EVENTS = (
     "2025-12-15,CN,MOFCOM,Announcement No. 5 [2025],announcement,tungsten,,https://e.example/5\n"
     '2025-10-09,CN,MOFCOM,"Announcements No. 61, 62 [2025]",announcement,shared items,'
     "two measures,https://e.example/61\n"
-    "2025-05-01,CN,MOFCOM,Announcement No. 18 [2025],effective,\"samarium, gadolinium\",in force,"
+    '2025-05-01,CN,MOFCOM,Announcement No. 18 [2025],effective,"samarium, gadolinium",in force,'
     "https://e.example/18e\n"
     "2025-04-04,CN,MOFCOM,Announcement No. 18 [2025],announcement,samarium,announced,"
     "https://e.example/18a\n"

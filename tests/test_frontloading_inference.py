@@ -64,7 +64,10 @@ def test_the_last_event_month_of_a_control_suspended_before_taking_effect():
     assert last_event_month(Dates(D(2025, 4, 4), D(2025, 7, 1), None), 3) == D(2025, 6, 1)
 
 
-def series(level, start: dt.date = D(2021, 1, 1), months: int = 48) -> pl.DataFrame:
+START = D(2021, 1, 1)
+
+
+def series(level, start: dt.date = START, months: int = 48) -> pl.DataFrame:
     rows = []
     for i in range(months):
         y, m = divmod(start.year * 12 + start.month - 1 + i, 12)
@@ -74,8 +77,10 @@ def series(level, start: dt.date = D(2021, 1, 1), months: int = 48) -> pl.DataFr
 
 def bump(day: dt.date) -> float:
     """1000 t a month; +120 t in February and March 2024, -45 t in April to June 2024."""
-    return 1000.0 + {D(2024, 2, 1): 120.0, D(2024, 3, 1): 120.0}.get(day, 0.0) - (
-        45.0 if D(2024, 4, 1) <= day <= D(2024, 6, 1) else 0.0
+    return (
+        1000.0
+        + {D(2024, 2, 1): 120.0, D(2024, 3, 1): 120.0}.get(day, 0.0)
+        - (45.0 if D(2024, 4, 1) <= day <= D(2024, 6, 1) else 0.0)
     )
 
 
@@ -136,9 +141,7 @@ def test_sensitivity_and_placebos_leave_out_the_months_of_an_earlier_measure():
     ]
     # k = 5: September 2023 to January 2024 against the estimation months before it, the
     # disturbed ones left out: no excess
-    assert placebos.filter(pl.col("months_back") == 5)["excess_t"].to_list() == [
-        pytest.approx(0.0)
-    ]
+    assert placebos.filter(pl.col("months_back") == 5)["excess_t"].to_list() == [pytest.approx(0.0)]
 
 
 def test_a_one_month_event_window_has_placebos_from_one_month_back():
@@ -232,7 +235,9 @@ def test_the_named_measure_decides_the_coverage_note():
     frame = series(flat).with_columns(commodity=pl.lit("rare earths").cast(pl.Categorical))
     result = front_loading(frame, announced="2024-02-01", effective="2024-04-01",
                            baseline="pre_mean", measures=measures, measure="No. 7 [2024]")  # fmt: skip
-    assert any(n.startswith("No. 7 [2024] names 1 of the 17 rare-earth elements") for n in result.notes)
+    assert any(
+        n.startswith("No. 7 [2024] names 1 of the 17 rare-earth elements") for n in result.notes
+    )
 
 
 def test_each_earlier_measure_counts_its_own_months_left_out():

@@ -62,8 +62,12 @@ def test_the_event_study_spans_six_months_each_side_by_default_and_keeps_empty_m
 
 
 def test_events_come_in_date_order_and_a_zero_pre_mean_gives_no_deviation():
-    series = _series({D(2024, 12, 1): 0.0, D(2025, 1, 1): 5.0, D(2025, 5, 1): 0.5, D(2025, 6, 1): 2.0})
-    events = pl.DataFrame({"measure": ["A late", "Z early"], "date": [D(2025, 6, 9), D(2025, 1, 9)]})
+    series = _series(
+        {D(2024, 12, 1): 0.0, D(2025, 1, 1): 5.0, D(2025, 5, 1): 0.5, D(2025, 6, 1): 2.0}
+    )
+    events = pl.DataFrame(
+        {"measure": ["A late", "Z early"], "date": [D(2025, 6, 9), D(2025, 1, 9)]}
+    )
     study = event_study(series, events, months=1).select(
         "measure", "offset", "period", "value_t", "pre_mean_t", "deviation_pct"
     )

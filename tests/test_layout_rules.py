@@ -29,7 +29,10 @@ def block(request, monkeypatch):
 
 @pytest.mark.parametrize(
     ("row", "fields"),
-    [("2025-07,ore,export,World,70\n", "5 fields"), ("2025-07,ore,export,World,70,t,x\n", "7 fields")],
+    [
+        ("2025-07,ore,export,World,70\n", "5 fields"),
+        ("2025-07,ore,export,World,70,t,x\n", "7 fields"),
+    ],
 )
 def test_a_row_too_short_or_too_long_is_refused_at_its_line(write, block, row, fields):
     path = write("t.csv", TIDY + "".join(LINES[:3]) + row + "".join(LINES[3:]))
@@ -50,7 +53,9 @@ def test_crlf_and_empty_lines_are_records_a_parser_skips(write, block):
 
 
 def test_a_quoted_line_break_moves_the_lines_after_it(write, block):
-    text = TIDY + ROW.format(1, 10) + '2025-02,"ore\nproducts",export,World,20,t\n' + ROW.format(3, 30)
+    text = (
+        TIDY + ROW.format(1, 10) + '2025-02,"ore\nproducts",export,World,20,t\n' + ROW.format(3, 30)
+    )
     got = read_layout(Path(write("t.csv", text)))
     assert got.lines.tolist() == [2, 3, 5]
     assert got.line_numbers().tolist() == [2, 3, 5]
@@ -121,7 +126,10 @@ def test_a_byte_order_mark_before_a_quoted_header_is_no_stray_quote(write, block
     quoted = '"period","commodity","flow","partner","value","unit"\n'
     path = write("t.csv", b"\xef\xbb\xbf" + (quoted + ROWS).encode())
     assert read_layout(Path(path)).header == TIDY.strip().split(",")
-    stray = write("s.csv", b"\xef\xbb\xbf" + (quoted + ROW.format(1, 10) + '2025-02,o"re,export,World,2,t\n').encode())
+    stray = write(
+        "s.csv",
+        b"\xef\xbb\xbf" + (quoted + ROW.format(1, 10) + '2025-02,o"re,export,World,2,t\n').encode(),
+    )
     with pytest.raises(UnbalancedQuoteError):
         read_layout(Path(stray))
 
@@ -134,7 +142,7 @@ def test_a_stray_quote_in_the_header_is_shown_from_the_file_start(write):
 
 
 def test_a_byte_that_is_not_utf8_just_before_a_line_break_is_on_its_own_line(write, block):
-    data = (TIDY + ROW.format(1, 10) + "2025-02,ore,export,World,2ô,t\n" + ROW.format(3, 30))
+    data = TIDY + ROW.format(1, 10) + "2025-02,ore,export,World,2ô,t\n" + ROW.format(3, 30)
     path = write("t.csv", data.encode("iso-8859-1"))
     with pytest.raises(EncodingError) as raised:
         read_layout(Path(path))

@@ -25,10 +25,16 @@ def canonical(rows: list[tuple], **constant: object) -> pl.DataFrame:
     frame = pl.DataFrame(rows, schema=list(COLUMNS), orient="row")
     return (
         frame.with_columns(
-            reporter=pl.lit(None), partner=pl.lit("World"), has_conflict=pl.lit(False),
-            value_usd=pl.lit(None), missing_reason=pl.lit(None), weight_estimated=pl.lit(False),
-            weight_source=pl.lit(None), commodity_name=pl.col("commodity"),
-            partner_iso3=pl.lit(None), **constant,
+            reporter=pl.lit(None),
+            partner=pl.lit("World"),
+            has_conflict=pl.lit(False),
+            value_usd=pl.lit(None),
+            missing_reason=pl.lit(None),
+            weight_estimated=pl.lit(False),
+            weight_source=pl.lit(None),
+            commodity_name=pl.col("commodity"),
+            partner_iso3=pl.lit(None),
+            **constant,
         )  # fmt: skip
         .select(CANONICAL_SCHEMA.names())
         .cast(dict(CANONICAL_SCHEMA))
@@ -41,8 +47,10 @@ def listing(rows: list[tuple]) -> pl.DataFrame:
     names = ["commodity", "flow", "period", "measure", "value_t", "n_sources", "chosen", "rule",
              "sources", "lines"]  # fmt: skip
     frame = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
-    return frame.with_columns(partner=pl.lit("World")).select(CONFLICT_SCHEMA.names()).cast(
-        dict(CONFLICT_SCHEMA)
+    return (
+        frame.with_columns(partner=pl.lit("World"))
+        .select(CONFLICT_SCHEMA.names())
+        .cast(dict(CONFLICT_SCHEMA))
     )
 
 

@@ -60,7 +60,9 @@ def load_licence_events(path: str | Path | None = None) -> pl.DataFrame:
     frame = read_text_csv(path)  # with the reader's own ``line`` column first
     for column in COLUMNS:
         if column not in frame.columns:
-            raise MissingColumnError(path, 1, column, ",".join(frame.columns[1:]), ",".join(COLUMNS))
+            raise MissingColumnError(
+                path, 1, column, ",".join(frame.columns[1:]), ",".join(COLUMNS)
+            )
     for column, test, expected in (
         ("date", pl.col("date").str.contains(_DATE).fill_null(False), "a date as YYYY-MM-DD"),
         ("kind", pl.col("kind").is_in(list(KINDS)).fill_null(False), f"one of {', '.join(KINDS)}"),
