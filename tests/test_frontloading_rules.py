@@ -82,6 +82,16 @@ def test_events_come_in_date_order_and_a_zero_pre_mean_gives_no_deviation():
     ]
 
 
+@pytest.mark.parametrize("months", [0, -1])
+def test_an_event_study_without_a_month_before_the_event_is_refused(months):
+    with pytest.raises(ValueError) as raised:
+        event_study(_series({D(2025, 4, 1): 1.0}), pl.DataFrame({"measure": ["A"], "date": [D(2025, 4, 4)]}),
+                    months=months)  # fmt: skip
+    assert str(raised.value) == (
+        f"months={months}: the event study needs at least one month before each event"
+    )
+
+
 # --- reading a result (reanalysis.frontloading.reading), on hand-made results ---------------
 
 from reanalysis.frontloading import OK, SENSITIVITY_SCHEMA, SUMMARY_SCHEMA  # noqa: E402

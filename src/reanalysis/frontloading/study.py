@@ -22,6 +22,10 @@ def event_study(frame: pl.DataFrame, events: pl.DataFrame, *, months: int = 6) -
     ...                                            pl.col("deviation_pct").round(1)).row(0)
     (datetime.date(2025, 4, 1), 5666.3, -15.6)
     """
+    if months < 1:
+        raise ValueError(
+            f"months={months}: the event study needs at least one month before each event"
+        )
     single = frame.filter(pl.col("months") == 1, pl.col("value_t").is_not_null()).select(
         "period", "value_t"
     )
