@@ -5,6 +5,7 @@ the documented rules, written out row by row. ``expected(data)`` gives the figur
 reader must return for the file's bytes, or ``None`` when the file must be refused.
 """
 
+import csv
 import re
 
 CUSTOMS = ("period", "flow", "commodity", "value_t", "ytd_t", "mom_pct_reported",
@@ -310,3 +311,107 @@ def _statements(rows: list, customs: bool) -> list[tuple]:
         elif ytd is not None or has_pct:
             out.append((line, "ytd", month, commodity, base, partner, ytd))
     return out
+
+
+# --- the layout check (reanalysis.formats.layout), byte by byte ------------------------------
+
+BOM = b"\xef\xbb\xbf"
+
+
+def layout(data: bytes, *, latin1: bool = False) -> tuple[dict | None, list[tuple]]:
+    """What ``read_layout`` must make of ``data``: ``(layout, [])`` for a file it accepts, the
+    layout as a dict of ``Layout``'s fields; else ``(None, problems)``, the problems it may
+    name first, each ``(error class, line, column, bytes found)``. Any of the byte-level ones
+    (a control byte, a carriage return alone, a stray quote: the first of each in the file)
+    may come first, as blocks are read in turn; after them, the first of: an empty file, a
+    quote never closed, a column name given twice, bytes that are not UTF-8, a ragged row."""
+    records = _layout_records(data)
+    feed = _byte_problems(data)
+    if feed:
+        return None, feed
+    line = _line_of(data)
+    if not data or (len(data) <= 1 << 16 and not data.strip()):
+        return None, [("EmptyFileError", 1, None, "an empty file")]
+    quotes = [i for i, b in enumerate(data) if b == 34]
+    if len(quotes) % 2:
+        return None, [("UnbalancedQuoteError", line(quotes[-1]), None, "a quote that never closes")]
+    try:
+        data.decode("utf-8")
+        bad = None
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    start, end = records[0]
+    header_text = data[start:end].decode("utf-8" if bad is None else "iso-8859-1")
+    header = next(csv.reader([header_text.lstrip("\ufeff").rstrip("\r")]), [])
+    twice = [name for i, name in enumerate(header) if name in header[:i]]
+    if twice:
+        return None, [("DuplicateColumnError", 1, twice[0], ",".join(header)[:200])]
+    if bad is not None and not latin1:
+        record_start = max(s for s, _ in records if s <= bad)
+        field = _unquoted(data, record_start, bad).count(b",")  # the field it is in
+        column = header[field] if field < len(header) else None
+        return None, [("EncodingError", line(bad), column, data[bad : bad + 4])]
+    data_records = records[1:]
+    empty = [i for i, (s, e) in enumerate(data_records) if data[s:e] in (b"", b"\r")]
+    for i, (s, e) in enumerate(data_records):
+        n = _unquoted(data, s, e).count(b",") + 1
+        if i not in empty and n != len(header):
+            column = header[n] if n < len(header) else None
+            return None, [("RaggedRowError", line(s), column, f"{n} fields")]
+    quoted_breaks = any(b"\n" in data[s:e] for s, e in records)
+    lines = [line(s) for s, _ in data_records] if quoted_breaks else None
+    encoding = "utf8" if bad is None else "latin1"
+    return {"header": header, "encoding": encoding, "records": len(data_records), "empty": empty,
+            "lines": lines, "ragged": False}, []  # fmt: skip
+
+
+def _line_of(data: bytes):
+    return lambda position: data.count(b"\n", 0, position) + 1
+
+
+def _layout_records(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each record: its bytes up to a line break outside quotes (a quote opens
+    or closes quoting whatever surrounds it; stray ones are refused before this matters)."""
+    records, start, inside = [], 0, False
+    for i, b in enumerate(data):
+        if b == 34:
+            inside = not inside
+        elif b == 10 and not inside:
+            records.append((start, i))
+            start = i + 1
+    if start < len(data) or not records:
+        records.append((start, len(data)))
+    return records
+
+
+def _unquoted(data: bytes, start: int, end: int) -> bytes:
+    """The bytes of ``data[start:end]`` outside quotes."""
+    out, inside = bytearray(), False
+    for b in data[start:end]:
+        if b == 34:
+            inside = not inside
+        elif not inside:
+            out.append(b)
+    return bytes(out)
+
+
+def _byte_problems(data: bytes) -> list[tuple]:
+    line = _line_of(data)
+    problems = []
+    control = [i for i, b in enumerate(data) if b < 32 and b not in b"\t\n\r"]
+    if control:
+        problems.append(("NotTextError", line(control[0]), None, data[control[0] : control[0] + 8]))
+    alone = [i for i, b in enumerate(data) if b == 13 and data[i + 1 : i + 2] != b"\n"]
+    if alone:
+        problems.append(("NotTextError", line(alone[0]), None, b"\r"))
+    quotes = [i for i, b in enumerate(data) if b == 34]
+    for k, i in enumerate(quotes):
+        before, after = data[i - 1 : i] if i else b"\n", data[i + 1 : i + 2]
+        if k % 2 == 0:  # opening: at a field's start (or after the byte-order mark)
+            stray = before not in (b",", b"\n", b'"') and not (i == 3 and data.startswith(BOM))
+        else:  # closing: at a field's end, or doubled
+            stray = after not in (b"", b",", b"\n", b"\r", b'"')
+        if stray:
+            problems.append(("UnbalancedQuoteError", line(i), None, data[max(i - 10, 0) : i + 10]))
+            break
+    return problems

@@ -107,7 +107,7 @@ class _Scan:
         self.close_at_end = False  # the block ended on a closing quote
         self.carry = b""  # the start of a UTF-8 character cut by the block's end
         self.cr_at_end = False  # the block ended on a carriage return
-        self.not_utf8: tuple[int, bytes] | None = None
+        self.not_utf8: int | None = None  # where the first byte that is not UTF-8 starts
         self.head = b""  # the first bytes, for the header
 
     def line_at(self, position: int, block: np.ndarray) -> int:
@@ -186,8 +186,10 @@ class _Scan:
         if low != n_breaks and low != n_breaks + raw.count(b"\r") + raw.count(b"\t"):
             at = int(np.flatnonzero((block < 32) & (block != NEWLINE) & (block != CR)
                                     & (block != TAB))[0])  # fmt: skip
-            report(NotTextError(self.path, self.line_at(self.offset + at, block), None,
-                                raw[at : at + 8], "text (a control byte: a binary file?)"))  # fmt: skip
+            position = self.offset + at
+            report(NotTextError(self.path, self.line_at(position, block), None,
+                                _read_bytes(self.path, position, 8),
+                                "text (a control byte: a binary file?)"))  # fmt: skip
             raise StopReading
         if self.cr_at_end and raw[:1] != b"\n":
             self._lone_cr(self.offset - 1, block)
@@ -207,8 +209,7 @@ class _Scan:
             if exc.reason == "unexpected end of data" and len(data) - exc.start < 4:
                 self.carry = data[exc.start :]
             else:
-                start = self.offset - len(self.carry) + exc.start
-                self.not_utf8 = (start, data[exc.start : exc.start + 4])
+                self.not_utf8 = self.offset - len(self.carry) + exc.start
 
     def _lone_cr(self, position: int, block: np.ndarray) -> None:
         report(NotTextError(self.path, self.line_at(position, block), None, b"\r",
@@ -221,7 +222,7 @@ class _Scan:
             return
         opening = (np.arange(len(quotes)) + self.quotes) % 2 == 0
         prev = np.where(quotes > 0, block[np.maximum(quotes - 1, 0)], self.prev)
-        bom_start = (quotes == 3) & (self.offset == 0) & self.head.startswith(BOM)
+        bom_start = (quotes + self.offset == len(BOM)) & self.head.startswith(BOM)
         bad_open = opening & ~np.isin(prev, FIELD_START) & ~bom_start
         closing = ~opening
         at_end = quotes == len(block) - 1
@@ -235,8 +236,8 @@ class _Scan:
             self.open_at = self.offset + int(quotes[np.flatnonzero(opening)[-1]])
 
     def _bad_quote(self, position: int, block: np.ndarray) -> None:
-        local = position - self.offset
-        found = bytes(block[max(local - 10, 0) : local + 10]) if local >= 0 else b'"'
+        start = max(position - 10, 0)
+        found = _read_bytes(self.path, start, position + 10 - start)
         report(UnbalancedQuoteError(self.path, self.line_at(position, block), None,
                                     found, QUOTING))  # fmt: skip
         raise StopReading
@@ -256,16 +257,16 @@ class _Scan:
         if self.prev != NEWLINE:  # a last line without a line break
             self.ends.append(np.array([self.offset], dtype=np.int64))
             self.fields.append(np.array([self.pending + 1]))
+        ends = np.concatenate(self.ends)
         encoding = "utf8"
-        if self.not_utf8 is None and self.carry:
-            self.not_utf8 = (self.offset - len(self.carry), self.carry)
+        if self.not_utf8 is None and self.carry:  # a character cut by the end of the file
+            self.not_utf8 = self.offset - len(self.carry)
         if self.not_utf8 is not None:
             if not latin1:
-                self._encoding_error()
+                self._encoding_error(ends)
             encoding = "latin1"
-        ends = np.concatenate(self.ends)
         fields = np.concatenate(self.fields)
-        header = self._header(int(ends[0]) if len(ends) else self.offset, encoding)
+        header = self._header(int(ends[0]), encoding)
         starts = np.concatenate([[0], ends[:-1] + 1])
         length = ends - starts
         empty = (length == 0) | ((length == 1) & self._cr_at(starts, length))
@@ -308,23 +309,30 @@ class _Scan:
             raise StopReading
         return header
 
-    def _encoding_error(self) -> None:
-        position, found = self.not_utf8
-        with self.path.open("rb") as fh:
-            raw = fh.read(position + 4)
-        line_start = raw.rfind(b"\n", 0, position) + 1
-        prefix = raw[line_start:position].decode("utf-8", errors="replace")
-        field = len(next(csv.reader([prefix]), [""])) - 1
-        header = self._header(self.ends[0][0] if len(self.ends[0]) else self.offset, "latin1")
-        report(EncodingError(self.path, raw.count(b"\n", 0, position) + 1,
+    def _encoding_error(self, ends: np.ndarray) -> None:
+        """The first byte that is not UTF-8, with its line and the column of its field (commas
+        outside quotes since its record's start)."""
+        position = self.not_utf8
+        before = ends[ends < position]
+        start = int(before[-1]) + 1 if len(before) else 0
+        raw = _read_bytes(self.path, start, position + 4 - start)
+        field = sum(part.count(b",") for part in raw[: position - start].split(b'"')[::2])
+        header = self._header(int(ends[0]), "latin1")
+        report(EncodingError(self.path, 1 + _count_breaks_before(self.path, position),
                              header[field] if field < len(header) else None,
-                             found, "UTF-8 text"))  # fmt: skip
+                             raw[position - start :], "UTF-8 text"))  # fmt: skip
         raise StopReading
 
 
 def _read_head(path: Path, end: int) -> bytes:
+    return _read_bytes(path, 0, end)
+
+
+def _read_bytes(path: Path, start: int, size: int) -> bytes:
+    """``size`` bytes of ``path`` from ``start`` (what an error shows, whatever the blocks)."""
     with path.open("rb") as fh:
-        return fh.read(end)
+        fh.seek(start)
+        return fh.read(size)
 
 
 def _count_breaks_before(path: Path, position: int) -> int:
