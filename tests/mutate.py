@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -132,6 +133,11 @@ def not_killed(path: Path) -> list[str]:
 
 def run_mutmut(names: list[str], jobs: int) -> bool:
     """Run mutmut on the named mutants (patterns allowed); False when mutmut failed."""
+    # mutmut copies src/ and tests/ to mutants/; tests/test_dataset.py also imports the
+    # benchmarks' extract generator (its code only: benchmarks/.cache holds gigabytes)
+    (ROOT / "mutants" / "benchmarks").mkdir(parents=True, exist_ok=True)
+    for file in (ROOT / "benchmarks").glob("*.py"):
+        shutil.copy2(file, ROOT / "mutants" / "benchmarks" / file.name)
     # the data stays where it is (mutmut runs the tests from a copy in mutants/); workers are
     # forked, so Polars keeps a one-thread pool
     env = dict(os.environ, REANALYSIS_ROOT=str(ROOT), POLARS_MAX_THREADS="1")
