@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from fuzz_oracle import BOM, layout
 from reanalysis.errors import InputError
 from reanalysis.formats import layout as layout_module
-from reanalysis.formats.layout import read_layout
+from reanalysis.formats.layout import read_header_line, read_layout
 from test_fuzz_readers import BASES, check, mutated
 
 FIXED = settings(max_examples=20, derandomize=True, deadline=None, database=None,
@@ -90,3 +90,26 @@ def test_read_layout_agrees_with_its_byte_by_byte_twin_whatever_the_blocks(
             assert got == want, (block, data)
         else:
             assert got in problems, (block, data, problems)
+
+
+@FIXED_MANY
+@given(data=csv_files())
+def test_the_header_line_is_the_layouts_header_and_read_alone(data, folder):
+    """``read_header_line`` gives the header ``read_layout`` finds, without reading further:
+    a file whose first line is clean text gives its names whatever follows; a first line with
+    a control byte or a carriage return alone is refused as the whole file's check refuses it."""
+    path = folder / "header.csv"
+    path.write_bytes(data)
+    want, problems = layout(data, latin1=True)
+    try:
+        got = read_header_line(path)
+    except InputError as err:
+        got = type(err).__name__, err.line, err.column, err.found
+    first = data.split(b"\n", 1)[0].removesuffix(b"\r")
+    clean = not any(b < 32 and b != 9 for b in first)
+    if want is not None and want["encoding"] == "utf8":
+        assert got == want["header"]
+    elif clean and data.strip():
+        assert isinstance(got, list), got  # names, whatever is wrong further down
+    else:
+        assert got in problems, (got, problems)
