@@ -1,7 +1,7 @@
-"""The CSV layout check (reanalysis.formats.layout) pinned outside the fuzzer: the quick count
-of a block without quotes finds a row too short or too long on its own, whatever the block
-size; empty and CRLF lines count as a parser counts them; each refusal names its line, its
-column where there is one, the bytes found and what was expected."""
+"""The CSV layout check (reanalysis.formats.layout) pinned outside the fuzzer: a row too short
+or too long is found whatever the block size, even beside one that makes up for it; empty and
+CRLF lines count as a parser counts them; each refusal names its line, its column where there
+is one, the bytes found and what was expected."""
 
 from pathlib import Path
 
@@ -39,6 +39,18 @@ def test_a_row_too_short_or_too_long_is_refused_at_its_line(write, block, row, f
     with pytest.raises(RaggedRowError) as raised:
         read_statements(path)
     assert (raised.value.line, raised.value.found) == (5, fields)
+
+
+@pytest.mark.parametrize("size", [4, 8, 16, 32])
+def test_a_row_too_long_beside_one_too_short_is_refused_whatever_the_blocks(
+    write, monkeypatch, size
+):
+    # their commas add up to two rows' worth: only counting row by row finds them
+    monkeypatch.setattr(layout_module, "BLOCK", size)
+    path = write("t.csv", "a,b\n1,2\n3,4\n5,6\n1,2,3\n4\n5,6\n")
+    with pytest.raises(RaggedRowError) as raised:
+        read_layout(Path(path))
+    assert (raised.value.line, raised.value.column, raised.value.found) == (5, None, "3 fields")
 
 
 def test_crlf_and_empty_lines_are_records_a_parser_skips(write, block):

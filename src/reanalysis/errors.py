@@ -107,11 +107,6 @@ def report(error: InputError) -> None:
         raise StopReading
 
 
-def collecting_now() -> bool:
-    """Are problems being collected (see :func:`collecting`)?"""
-    return _PROBLEMS.get() is not None
-
-
 @contextmanager
 def collecting(limit: int = 100) -> Iterator[list[InputError]]:
     """Within this block, :func:`report` notes problems (up to ``limit``) instead of raising

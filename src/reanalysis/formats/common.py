@@ -183,10 +183,7 @@ def _parse_csv(
 
     try:
         frame = parsed if parsed is not None else parse(schema)
-    except PARSE_ERRORS:
-        if not layout.ragged:  # a ragged row the quick layout check did not count? (found ones
-            # were reported already, while collecting)
-            read_layout(path, latin1=layout.encoding == "latin1", exact=True)
+    except PARSE_ERRORS:  # a cell that is not a number: read as text, each one reported
         try:
             frame = parse({c: pl.String for c in columns})
         except PARSE_ERRORS as exc:  # not expected after the layout check; never a bare error

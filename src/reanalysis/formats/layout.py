@@ -42,7 +42,6 @@ from reanalysis.errors import (
     RaggedRowError,
     StopReading,
     UnbalancedQuoteError,
-    collecting_now,
     report,
 )
 
@@ -76,11 +75,10 @@ class Layout:
         return np.arange(2, self.records + 2, dtype=np.int64)
 
 
-def read_layout(path: Path, *, latin1: bool = False, exact: bool = False) -> Layout:
+def read_layout(path: Path, *, latin1: bool = False) -> Layout:
     """Check ``path``'s bytes and rows (see the module docstring); ``latin1`` allows a file
-    that is not UTF-8 to be read as ISO-8859-1. Blocks without quotes are checked by their
-    total of commas unless ``exact`` (see :meth:`_Scan._fields_unquoted`)."""
-    scan = _Scan(path, exact or collecting_now())
+    that is not UTF-8 to be read as ISO-8859-1."""
+    scan = _Scan(path)
     with path.open("rb") as fh:
         while block := fh.read(BLOCK):
             scan.feed(block)
@@ -90,11 +88,8 @@ def read_layout(path: Path, *, latin1: bool = False, exact: bool = False) -> Lay
 class _Scan:
     """State carried from block to block."""
 
-    def __init__(self, path: Path, exact: bool) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.exact = exact  # count the fields of every record, block or no block
-        self.width: int | None = None  # fields in the header
-        self.last_end = -1  # the last record end
         self.offset = 0  # bytes before the current block
         self.quotes = 0  # quotes before the current block
         self.newlines = 0  # line breaks (quoted or not) before the current block
@@ -125,6 +120,7 @@ class _Scan:
             self._bad_quote(self.offset - 1, block)
         self.close_at_end = False
         n_quotes = raw.count(b'"')
+        ends, commas = breaks, np.flatnonzero(block == COMMA)
         if n_quotes or self.quotes % 2:
             quotes = np.flatnonzero(block == QUOTE)
             self._quotes(block, quotes)
@@ -133,14 +129,9 @@ class _Scan:
             if inside_breaks.any():
                 self.quoted_breaks.append(breaks[inside_breaks] + self.offset)
             ends = breaks[~inside_breaks]
-            commas = np.flatnonzero(block == COMMA)
             commas = commas[(np.searchsorted(quotes, commas) + self.quotes) % 2 == 0]
-            per_record = self._count_fields(commas, ends)
-        else:
-            ends = breaks
-            per_record = self._fields_unquoted(raw, block, ends)
         self.ends.append(ends + self.offset)
-        self.fields.append(per_record)
+        self.fields.append(self._count_fields(commas, ends))
         self.quotes += n_quotes
         self.newlines += len(breaks)
         self.offset += len(block)
@@ -153,32 +144,9 @@ class _Scan:
         if len(ends):
             per_record[0] += self.pending
             self.pending = len(commas) - int(before[-1])
-            self.last_end = self.offset + int(ends[-1])
-            if self.width is None:
-                self.width = int(per_record[0]) + 1
         else:
             self.pending += len(commas)
         return per_record + 1
-
-    def _fields_unquoted(self, raw: bytes, block: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        """Fields per record of a block without quotes. When the block's commas add up to the
-        header's width on every non-empty record, that is what each record has (a row too long
-        beside one too short would make a parser fail, and :func:`read_layout` is then run
-        ``exact``); otherwise they are counted record by record."""
-        if self.exact or self.width is None or not len(ends):
-            return self._count_fields(np.flatnonzero(block == COMMA), ends)
-        last = int(ends[-1])
-        within = self.pending + raw.count(b",", 0, last + 1)
-        starts = np.concatenate([[self.last_end + 1 - self.offset], ends[:-1] + 1])
-        length = ends - starts
-        one = np.flatnonzero(length == 1)
-        first = np.where(starts[one] >= 0, block[np.maximum(starts[one], 0)], self.prev)
-        empty = int(np.count_nonzero(length == 0)) + int(np.count_nonzero(first == CR))
-        if within != (self.width - 1) * (len(ends) - empty):
-            return self._count_fields(np.flatnonzero(block == COMMA), ends)
-        self.last_end = self.offset + last
-        self.pending = raw.count(b",", last + 1)
-        return np.full(len(ends), self.width)
 
     def _text(self, raw: bytes, block: np.ndarray, n_breaks: int) -> None:
         """Control bytes refuse the file; the first byte that is not UTF-8 is remembered."""
