@@ -6,6 +6,7 @@ reader must return for the file's bytes, or ``None`` when the file must be refus
 """
 
 import csv
+import io
 import re
 
 CUSTOMS = ("period", "flow", "commodity", "value_t", "ytd_t", "mom_pct_reported",
@@ -342,7 +343,8 @@ def layout(data: bytes, *, latin1: bool = False) -> tuple[dict | None, list[tupl
         bad = exc.start
     start, end = records[0]
     header_text = data[start:end].decode("utf-8" if bad is None else "iso-8859-1")
-    header = next(csv.reader([header_text.lstrip("\ufeff").rstrip("\r")]), [])
+    header_text = header_text.lstrip("\ufeff").removesuffix("\r")
+    header = next(csv.reader(io.StringIO(header_text, newline="")), [])
     twice = [name for i, name in enumerate(header) if name in header[:i]]
     if twice:
         return None, [("DuplicateColumnError", 1, twice[0], ",".join(header)[:200])]

@@ -33,18 +33,21 @@ def test_a_fixed_set_of_mutated_files_is_refused_or_read_as_the_oracle_reads_it(
 
 # --- the layout check against its byte-by-byte twin (fuzz_oracle.layout) ----------------------
 
-CELLS = ["", "a", "1.5", "é", " x ", '"q"', '"a,b"', '"l1\nl2"', '"say ""hi"""', '"r\r\n"', '""']
+CELLS = ["", "a", "1.5", "é", " x ", "a\tb", '"q"', '"a,b"', '"l1\nl2"', '"say ""hi"""',
+         '"r\r\n"', '""']  # fmt: skip
 DAMAGE = [b'"', b"\r", b"\x00", b"\xe9", b"\xc3", b"\n", b",", b"\n\n", b"\r\n", b'""']
 BLOCKS = [None, 1, 2, 3, 4, 7, 16]
 
 
 @st.composite
 def csv_files(draw) -> bytes:
-    """A small CSV: a header of one to four names (perhaps one twice), rows as wide as it or
+    """A small CSV: a header of one to four names (perhaps one twice; with spaces, capitals and
+    quoted line breaks that a reader must keep), rows as wide as it or
     not, quoted fields with commas, line breaks and doubled quotes, LF or CRLF, UTF-8 or
     ISO-8859-1, perhaps a byte-order mark, and perhaps a few bytes inserted anywhere."""
     width = draw(st.integers(1, 4))
-    header = draw(st.permutations(["a", "b", "c", "d", "é", '"e"']))[:width]
+    names = ["a", "Xb", "cX", "d ", "é", '"e"', '"f\r\ng"']
+    header = draw(st.permutations(names))[:width]
     if draw(st.integers(0, 7)) == 0:
         header.append(header[0])
     row = st.lists(st.sampled_from(CELLS), min_size=len(header), max_size=len(header))

@@ -8,9 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reanalysis.errors import EncodingError, NotTextError, RaggedRowError, UnbalancedQuoteError
+from reanalysis.errors import (
+    DuplicateColumnError,
+    EmptyFileError,
+    EncodingError,
+    NotTextError,
+    RaggedRowError,
+    UnbalancedQuoteError,
+    collecting,
+)
 from reanalysis.formats import layout as layout_module
-from reanalysis.formats.layout import Layout, read_layout
+from reanalysis.formats.layout import QUOTING, Layout, read_header_line, read_layout
 from reanalysis.readers import read_statements
 
 TIDY = "period,commodity,flow,partner,value,unit\n"
@@ -170,3 +178,93 @@ def test_an_empty_file_is_refused_before_its_header_is_read(write):
     assert str(raised.value) == (
         f"{path}, line 1: found 'an empty file', expected a header line and data rows"
     )
+
+
+def test_a_carriage_return_alone_at_the_very_end_is_refused_at_its_line(write, block):
+    path = write("t.csv", TIDY + ROW.format(1, 10) + "2025-02,ore,export,World,20,t\r")
+    with pytest.raises(NotTextError) as raised:
+        read_layout(Path(path))
+    assert (raised.value.line, raised.value.found) == (3, b"\r")
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\n", b"\n" * 70_000], ids=["empty", "blank", "long"])
+def test_an_empty_or_blank_file_is_refused_whatever_its_length(write, block, data):
+    path = write("t.csv", data)
+    with pytest.raises(EmptyFileError) as raised:
+        read_layout(Path(path))
+    assert str(raised.value) == (
+        f"{path}, line 1: found 'an empty file', expected a header line and data rows"
+    )
+
+
+def test_a_file_of_one_name_is_a_header_without_rows(write):
+    got = read_layout(Path(write("t.csv", "a")))
+    assert (got.header, got.records, got.empty.tolist()) == (["a"], 0, [])
+
+
+def test_a_quote_that_never_closes_is_named_at_its_opening_line(write, block):
+    path = write("t.csv", TIDY + ROW.format(1, 10) + '2025-02,"ore,export,World,20,t\n' + ROWS)
+    with pytest.raises(UnbalancedQuoteError) as raised:
+        read_layout(Path(path))
+    assert (
+        str(raised.value)
+        == f"{path}, line 3: found 'a quote that never closes', expected {QUOTING}"
+    )
+
+
+@pytest.mark.parametrize("size", [None, 1 << 15])
+def test_a_header_longer_than_the_bytes_kept_from_the_start_is_read_whole(write, monkeypatch, size):
+    if size:
+        monkeypatch.setattr(layout_module, "BLOCK", size)
+    names = [f"column{i:05d}" for i in range(7000)]  # 84,000 bytes: past the first 64 KiB
+    path = Path(write("t.csv", ",".join(names) + "\n" + ",".join("1" * 7000) + "\n"))
+    assert read_layout(path).header == names
+    assert read_header_line(path) == names
+
+
+def test_a_column_named_twice_is_refused_with_the_header_shown_to_200_characters(write):
+    names = [f"a_rather_long_column_name_{i}" for i in range(10)] + ["a_rather_long_column_name_3"]
+    path = write("t.csv", ",".join(names) + "\n" + ",".join("1" * 11) + "\n")
+    with pytest.raises(DuplicateColumnError) as raised:
+        read_layout(Path(path))
+    shown = ",".join(names)[:200]
+    assert str(raised.value) == (
+        f"{path}, line 1, column 'a_rather_long_column_name_3': found {shown!r}, "
+        "expected each column name once"
+    )
+
+
+def test_a_control_byte_is_shown_with_the_eight_bytes_from_it(write, block):
+    path = write("t.csv", b"a b,c\n1 2,3\n4 5,\x00xyzabcdefg\n")
+    with pytest.raises(NotTextError) as raised:
+        read_layout(Path(path))
+    assert str(raised.value) == (
+        f"{path}, line 3: found b'\\x00xyzabcd', expected text (a control byte: a binary file?)"
+    )
+
+
+def test_tabs_beside_crlf_line_breaks_are_text(write, block):
+    got = read_layout(Path(write("t.csv", "a\tb,c\r\n1\t2,3\r\n")))
+    assert (got.header, got.records) == (["a\tb", "c"], 1)
+
+
+def test_a_byte_that_is_not_utf8_is_in_the_field_its_record_says(write, block):
+    # the record before ends in a quote; the row's own quotes hold a comma
+    data = b'a,b,c\n"x",y,"z"\np,"q,r",\xe9\n'
+    with pytest.raises(EncodingError) as raised:
+        read_layout(Path(write("t.csv", data)))
+    assert (raised.value.line, raised.value.column, raised.value.found) == (3, "c", b"\xe9\n")
+
+
+def test_a_byte_that_is_not_utf8_past_the_headers_last_column_has_no_column(write, block):
+    with pytest.raises(EncodingError) as raised:
+        read_layout(Path(write("t.csv", b"a,b\nx,y,\xe9\n")))
+    assert (raised.value.line, raised.value.column, raised.value.found) == (2, None, b"\xe9\n")
+
+
+def test_while_collecting_a_ragged_row_is_reported_and_then_skipped_as_an_empty_line(write, block):
+    path = write("t.csv", TIDY + ROW.format(1, 10) + "2025-02,ore\n" + ROW.format(3, 30) + "\n")
+    with collecting() as problems:
+        got = read_layout(Path(path))
+    assert [(type(p), p.line, p.found) for p in problems] == [(RaggedRowError, 3, "2 fields")]
+    assert (got.records, got.empty.tolist(), got.ragged) == (4, [1, 3], True)

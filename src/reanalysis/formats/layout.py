@@ -46,6 +46,7 @@ from reanalysis.errors import (
 )
 
 BLOCK = 1 << 24
+HEAD = 1 << 16  # bytes kept from the file's start: a header within them is read without a seek
 QUOTE, COMMA, NEWLINE, CR, TAB = 34, 44, 10, 13, 9
 BOM = b"\xef\xbb\xbf"
 FIELD_START = np.array([COMMA, NEWLINE, QUOTE], dtype=np.uint8)  # may precede an opening quote
@@ -103,7 +104,8 @@ class _Scan:
         self.carry = b""  # the start of a UTF-8 character cut by the block's end
         self.cr_at_end = False  # the block ended on a carriage return
         self.not_utf8: int | None = None  # where the first byte that is not UTF-8 starts
-        self.head = b""  # the first bytes, for the header
+        self.head = b""  # the first HEAD bytes, for the header
+        self.blank = True  # nothing but white space so far
 
     def line_at(self, position: int, block: np.ndarray) -> int:
         """The line of byte ``position`` (in this block or before it)."""
@@ -112,8 +114,9 @@ class _Scan:
 
     def feed(self, raw: bytes) -> None:
         block = np.frombuffer(raw, dtype=np.uint8)
-        if len(self.head) < 1 << 16:
-            self.head += raw[: (1 << 16) - len(self.head)]
+        if len(self.head) < HEAD:
+            self.head += raw[: HEAD - len(self.head)]
+        self.blank = self.blank and not raw.strip()
         breaks = np.flatnonzero(block == NEWLINE)
         self._text(raw, block, len(breaks))
         if self.close_at_end and block[0] not in FIELD_END:  # after a closing quote
@@ -213,7 +216,7 @@ class _Scan:
     def finish(self, *, latin1: bool) -> Layout:
         if self.cr_at_end:
             self._lone_cr(self.offset - 1, np.zeros(0, dtype=np.uint8))
-        if self.offset == 0 or (self.offset <= len(self.head) and not self.head.strip()):
+        if self.blank:
             report(EmptyFileError(self.path, 1, None, "an empty file",
                                   "a header line and data rows"))  # fmt: skip
             raise StopReading
@@ -309,20 +312,18 @@ def _count_breaks_before(path: Path, position: int) -> int:
 
 
 def read_header_line(path: Path) -> list[str]:
-    """The names in the first row of a CSV file, read without scanning the whole file; a first
-    row that is not text is checked by :func:`read_layout` for a precise error."""
-    head = _read_head(path, 1 << 16)
+    """The names in the first row of a CSV file, read from its first ``HEAD`` bytes without
+    scanning the whole file; a file whose first row is not text, is blank or does not end
+    within them is checked by :func:`read_layout`, for a precise error or the header."""
+    head = _read_head(path, HEAD)
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    if not text.strip():
-        report(EmptyFileError(path, 1, None, "an empty file", "a header line and data rows"))
-        raise StopReading
-    first = head.split(b"\n", 1)[0]
-    try:
-        codes = np.frombuffer(first, dtype=np.uint8)
-        if ((codes < 32) & (codes != TAB)).any() and first.count(b"\r") != first.endswith(b"\r"):
-            raise csv.Error("control bytes or a carriage return alone")
-        if ((codes < 32) & (codes != CR) & (codes != TAB)).any():
-            raise csv.Error("control bytes")
-        return next(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error:  # the whole file's check says what is wrong, or reads the header
-        return read_layout(path, latin1=True).header
+    first = np.frombuffer(head.split(b"\n", 1)[0].removesuffix(b"\r"), dtype=np.uint8)
+    if text.strip() and not ((first < 32) & (first != TAB)).any():
+        stream = io.StringIO(text, newline="")
+        try:
+            names = next(csv.reader(stream))
+        except csv.Error:  # e.g. a field longer than csv's limit
+            names = None
+        if names is not None and (len(head) < HEAD or stream.tell() < len(text)):
+            return names
+    return read_layout(path, latin1=True).header
