@@ -97,12 +97,12 @@ def test_a_carriage_return_alone_is_refused_at_its_line(write, block):
 
 
 def test_a_stray_quote_is_shown_with_ten_bytes_each_side(write, block):
-    path = write("t.csv", TIDY + ROW.format(1, 10) + '2025-02,ore,export,Wor"ld,20,t\n')
+    path = write("t.csv", TIDY + ROW.format(1, 10) + '2025-02,ore,export,Wor"ld,20,t\n' + ROWS)
     with pytest.raises(UnbalancedQuoteError) as raised:
         read_layout(Path(path))
     error = raised.value
     # the bytes shown are the file's, wherever the blocks cut
-    assert (error.line, error.column, error.found) == (3, None, b'export,Wor"ld,20,t\n')
+    assert (error.line, error.column, error.found) == (3, None, b'export,Wor"ld,20,t\n2')
     assert error.expected == layout_module.QUOTING
 
 
@@ -149,8 +149,9 @@ def test_a_byte_order_mark_before_a_quoted_header_is_no_stray_quote(write, block
         "s.csv",
         b"\xef\xbb\xbf" + (quoted + ROW.format(1, 10) + '2025-02,o"re,export,World,2,t\n').encode(),
     )
-    with pytest.raises(UnbalancedQuoteError):
+    with pytest.raises(UnbalancedQuoteError) as raised:
         read_layout(Path(stray))
+    assert (raised.value.line, raised.value.found) == (3, b'\n2025-02,o"re,export')
 
 
 def test_a_stray_quote_in_the_header_is_shown_from_the_file_start(write):

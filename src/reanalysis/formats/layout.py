@@ -237,7 +237,7 @@ class _Scan:
                 self._encoding_error(ends)
             encoding = "latin1"
         fields = np.concatenate(self.fields)
-        header = self._header(int(ends[0]), encoding)
+        header = self._header(int(ends[0]), latin1=encoding == "latin1")
         starts = np.concatenate([[0], ends[:-1] + 1])
         length = ends - starts
         empty = (length == 0) | ((length == 1) & self._cr_at(starts, length))
@@ -268,10 +268,12 @@ class _Scan:
                     out[i] = fh.read(1) == b"\r"
         return out
 
-    def _header(self, end: int, encoding: str) -> list[str]:
+    def _header(self, end: int, *, latin1: bool) -> list[str]:
+        """The names in the file's first ``end`` bytes (a CR before the line break ends the row
+        as the line break does)."""
         raw = self.head[:end] if end <= len(self.head) else _read_head(self.path, end)
-        text = raw.decode("utf-8" if encoding == "utf8" else "iso-8859-1").lstrip("\ufeff")
-        header = next(csv.reader(io.StringIO(text.rstrip("\r"), newline="")), [])
+        text = raw.decode("iso-8859-1" if latin1 else "utf-8").lstrip("\ufeff")
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
         twice = [name for i, name in enumerate(header) if name in header[:i]]
         for name in twice:
             report(DuplicateColumnError(self.path, 1, name, ",".join(header)[:200],
@@ -288,7 +290,7 @@ class _Scan:
         start = int(before[-1]) + 1 if len(before) else 0
         raw = _read_bytes(self.path, start, position + 4 - start)
         field = sum(part.count(b",") for part in raw[: position - start].split(b'"')[::2])
-        header = self._header(int(ends[0]), "latin1")
+        header = self._header(int(ends[0]), latin1=True)
         report(EncodingError(self.path, 1 + _count_breaks_before(self.path, position),
                              header[field] if field < len(header) else None,
                              raw[position - start :], "UTF-8 text"))  # fmt: skip
