@@ -331,7 +331,7 @@ def layout(data: bytes, *, latin1: bool = False) -> tuple[dict | None, list[tupl
     if feed:
         return None, feed
     line = _line_of(data)
-    if not data or (len(data) <= 1 << 16 and not data.strip()):
+    if not data.strip():
         return None, [("EmptyFileError", 1, None, "an empty file")]
     quotes = [i for i, b in enumerate(data) if b == 34]
     if len(quotes) % 2:

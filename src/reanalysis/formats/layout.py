@@ -315,17 +315,20 @@ def _count_breaks_before(path: Path, position: int) -> int:
 
 def read_header_line(path: Path) -> list[str]:
     """The names in the first row of a CSV file, read from its first ``HEAD`` bytes without
-    scanning the whole file; a file whose first row is not text, is blank or does not end
-    within them is checked by :func:`read_layout`, for a precise error or the header."""
+    scanning the whole file when that row is plain UTF-8 text without quotes and ends within
+    them; any other file is checked by :func:`read_layout`, for a precise error or the header."""
     head = _read_head(path, HEAD)
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    first = np.frombuffer(head.split(b"\n", 1)[0].removesuffix(b"\r"), dtype=np.uint8)
-    if text.strip() and not ((first < 32) & (first != TAB)).any():
-        stream = io.StringIO(text, newline="")
+    first, newline, _ = head.partition(b"\n")
+    first = first.removeprefix(BOM).removesuffix(b"\r")
+    codes = np.frombuffer(first, dtype=np.uint8)
+    if (
+        newline
+        and first.strip()
+        and b'"' not in first
+        and not ((codes < 32) & (codes != TAB)).any()
+    ):
         try:
-            names = next(csv.reader(stream))
-        except csv.Error:  # e.g. a field longer than csv's limit
-            names = None
-        if names is not None and (len(head) < HEAD or stream.tell() < len(text)):
-            return names
+            return first.decode("utf-8").split(",")
+        except UnicodeDecodeError:
+            pass
     return read_layout(path, latin1=True).header
