@@ -269,3 +269,11 @@ def test_while_collecting_a_ragged_row_is_reported_and_then_skipped_as_an_empty_
         got = read_layout(Path(path))
     assert [(type(p), p.line, p.found) for p in problems] == [(RaggedRowError, 3, "2 fields")]
     assert (got.records, got.empty.tolist(), got.ragged) == (4, [1, 3], True)
+
+
+def test_a_carriage_return_alone_in_a_block_that_ends_on_one_is_refused(write, monkeypatch):
+    monkeypatch.setattr(layout_module, "BLOCK", 4)  # the first block is a\rb\r
+    path = write("t.csv", b"a\rb\r\nc\n")
+    with pytest.raises(NotTextError) as raised:
+        read_layout(Path(path))
+    assert (raised.value.line, raised.value.found) == (1, b"\r")
