@@ -1,5 +1,7 @@
 """The bounded-memory path gives the in-memory path's growth frame, row for row, and its errors."""
 
+import re
+
 import polars as pl
 import pytest
 from benchmarks.generate import frame
@@ -69,8 +71,42 @@ def test_a_folder_of_parquet_files_is_one_input(extract, tmp_path):
 
 def test_progress_bar_counts_the_split_and_each_batch(extract, tmp_path, capsys):
     growth_dataset(extract / "c.parquet", tmp_path / "g", batch_rows=20_000)
-    bar = capsys.readouterr().err
-    assert "growth: 100%" in bar and "3/3" in bar and "batch 2 of 2" in bar
+    states = capsys.readouterr().err.split("\r")
+    assert states[1].rstrip() == "growth:   0%|          | 0/3 [00:00<?, ?batch/s]"
+    assert any(
+        st.rstrip().endswith(f"0/3 [00:00<?, ?batch/s, splitting {rows_of(extract):,} rows]")
+        for st in states
+    )
+    assert re.fullmatch(r"growth: 100%\|[#█]+\| 3/3 \[[^\]]*batch/s, batch 2 of 2\]\n?", states[-1])
+    growth_dataset(extract / "c.parquet", tmp_path / "h", batch_rows=20_000, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_the_target_folder_may_be_deep_in_folders_not_made_yet(write, tmp_path):
+    path = write("c.csv", COMTRADE_HEADER + ROWS)
+    out = growth_dataset(path, tmp_path / "a" / "b" / "g", progress=False)
+    assert pl.read_parquet(out).height == 6
+
+
+def test_a_utf8_csv_keeps_its_names_and_source_url_column(write, tmp_path):
+    tidy = ("period,commodity,flow,partner,value,unit,source_url\n"
+            + "".join(f"2025-{m:02d},oxydes,export,Côte d'Ivoire,{m},t,https://x.example/{m}\n"
+                      for m in (1, 2, 3)))  # fmt: skip
+    path = write("t.csv", tidy)
+    got = pl.read_parquet(growth_dataset(path, tmp_path / "g", progress=False))
+    assert_frame_equal(in_series_order(got), in_series_order(growth(load_customs(path))))
+    assert got["source_url"].cast(pl.String).to_list() == [
+        f"https://x.example/{m}" for m in (1, 2, 3)
+    ]
+
+
+def test_an_iso_8859_1_csv_with_crlf_and_a_quoted_line_break_reads_as_in_memory(write, tmp_path):
+    rows = ROWS.replace("Korea", '"Côte\r\nd\'Ivoire"').replace("\n", "\r\n")
+    rows = rows.replace('"Côte\r\r\nd', '"Côte\r\nd')  # the quoted break stays CRLF
+    path = write("c.csv", (COMTRADE_HEADER.replace("\n", "\r\n") + rows).encode("iso-8859-1"))
+    got = pl.read_parquet(growth_dataset(path, tmp_path / "g", progress=False))
+    assert_frame_equal(in_series_order(got), in_series_order(growth(load_customs(path))))
+    assert "Côte\r\nd'Ivoire" in got["partner"].cast(pl.String).to_list()
 
 
 def test_target_is_replaced_only_when_asked(extract, tmp_path):
