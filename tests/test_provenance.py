@@ -1,12 +1,13 @@
 """data/raw: every file has a sidecar whose hash matches, and every row cites a source."""
 
 import csv
+import hashlib
 
 import pytest
 
 from reanalysis import load_customs, paths, source_conflicts
 from reanalysis.events import load_licence_events
-from reanalysis.provenance import raw_files, read_sidecar, sha256, vintage
+from reanalysis.provenance import inputs_digest, raw_files, read_sidecar, sha256, vintage
 
 FILES = raw_files()
 # snapshots written by fetch_comtrade (none ship): sidecar checked, sources in the sidecar
@@ -58,3 +59,44 @@ def test_a_sidecar_missing_a_field_names_it(tmp_path):
     (tmp_path / "x.csv.meta.yml").write_text("title: t\ndescription: d\nproducer: p\n")
     with pytest.raises(ValueError, match="missing field\\(s\\) sources, access_date, licence"):
         read_sidecar(data)
+
+
+def _raw_folder(tmp_path, monkeypatch):
+    """A data/raw of two data files with sidecars (one in a subfolder), a note and a cache."""
+    monkeypatch.setattr(paths, "RAW", tmp_path / "raw")
+    monkeypatch.setattr(paths, "SRC", tmp_path / "src")
+    (tmp_path / "raw" / "sub").mkdir(parents=True)
+    (tmp_path / "src" / "__pycache__").mkdir(parents=True)
+    files = {"a.csv": ("2025-06", "2026-03-04"), "sub/b.parquet": ("2025-09", "2025-01-02")}
+    for name, (latest, accessed) in files.items():
+        (tmp_path / "raw" / name).write_text(name)
+        meta = {k: "x" for k in ("title", "description", "producer", "sources", "licence",
+                                 "sha256", "refresh", "columns")}  # fmt: skip
+        meta |= {"access_date": accessed, "latest_period": latest}
+        (tmp_path / "raw" / f"{name}.meta.yml").write_text(
+            "".join(f"{k}: '{v}'\n" for k, v in meta.items())
+        )
+    (tmp_path / "raw" / "README.md").write_text("prose")
+    (tmp_path / "src" / "m.py").write_text("x = 1\n")
+    return tmp_path
+
+
+def test_the_raw_digest_is_the_hash_of_each_data_files_hash_in_order(tmp_path, monkeypatch):
+    root = _raw_folder(tmp_path, monkeypatch)
+    data = [root / "raw" / "a.csv", root / "raw" / "sub" / "b.parquet"]
+    assert raw_files() == data  # sidecars and prose are not data
+    joined = "".join(hashlib.sha256(f.read_bytes()).hexdigest() for f in data)
+    digest = hashlib.sha256(joined.encode()).hexdigest()
+    assert vintage() == (
+        "curated statements through 2025-09, accessed 2025-01-02, 2026-03-04; "
+        f"data/raw sha256 {digest[:12]}"
+    )
+
+
+def test_the_inputs_digest_covers_every_source_and_raw_file_but_caches(tmp_path, monkeypatch):
+    root = _raw_folder(tmp_path, monkeypatch)
+    before = inputs_digest()
+    (root / "src" / "__pycache__" / "m.pyc").write_bytes(b"cache")
+    assert inputs_digest() == before
+    (root / "raw" / "README.md").write_text("prose, revised")
+    assert inputs_digest() != before
