@@ -205,7 +205,8 @@ def test_two_runs_at_once_both_finish_with_whole_outputs(project):
                "--params", str(project / "params"), "--out", str(project / "out")]  # fmt: skip
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             for _ in range(2)]  # fmt: skip
-    assert [r.wait(timeout=300) for r in runs] == [0, 0]
+    codes = [r.wait(timeout=300) for r in runs]
+    assert codes == [0, 0], [r.stderr.read().decode()[-2000:] for r in runs]
     for name, x in (("tiny", 1), ("tiny--two", 2), ("tiny--three", 3)):
         assert f"x is {x}" in (project / "out" / f"{name}.html").read_text()
         nbformat.read(project / "out" / f"{name}.ipynb", as_version=4)  # whole JSON
