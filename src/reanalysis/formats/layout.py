@@ -221,7 +221,7 @@ class _Scan:
                                   "a header line and data rows"))  # fmt: skip
             raise StopReading
         if self.quotes % 2:
-            line = 1 + _count_breaks_before(self.path, self.open_at)
+            line = 1 + self._breaks_before(self.open_at)
             report(UnbalancedQuoteError(self.path, line, None, "a quote that never closes",
                                         QUOTING))  # fmt: skip
             raise StopReading
@@ -257,6 +257,11 @@ class _Scan:
         skipped = np.flatnonzero(data_empty | ((data_fields != len(header)) & ~data_empty))
         return Layout(header, encoding, len(ends) - 1, skipped, lines, bool(len(ragged)))
 
+    def _breaks_before(self, position: int) -> int:
+        """Line breaks, quoted or not, before byte ``position`` of the blocks read (from the
+        record ends and quoted breaks already found: no reading back)."""
+        return sum(int(np.searchsorted(b, position)) for b in (*self.ends, *self.quoted_breaks))
+
     def _cr_at(self, starts: np.ndarray, length: np.ndarray) -> np.ndarray:
         """For one-byte records, is that byte a carriage return? (read back from the file)"""
         out = np.zeros(len(starts), dtype=bool)
@@ -271,7 +276,7 @@ class _Scan:
     def _header(self, end: int, *, latin1: bool) -> list[str]:
         """The names in the file's first ``end`` bytes (a CR before the line break ends the row
         as the line break does)."""
-        raw = self.head[:end] if end <= len(self.head) else _read_head(self.path, end)
+        raw = self.head[:end] if end <= len(self.head) else _read_bytes(self.path, 0, end)
         text = raw.decode("iso-8859-1" if latin1 else "utf-8").lstrip("\ufeff")
         header = next(csv.reader(io.StringIO(text, newline="")), [])
         twice = [name for i, name in enumerate(header) if name in header[:i]]
@@ -291,14 +296,10 @@ class _Scan:
         raw = _read_bytes(self.path, start, position + 4 - start)
         field = sum(part.count(b",") for part in raw[: position - start].split(b'"')[::2])
         header = self._header(int(ends[0]), latin1=True)
-        report(EncodingError(self.path, 1 + _count_breaks_before(self.path, position),
+        report(EncodingError(self.path, 1 + self._breaks_before(position),
                              header[field] if field < len(header) else None,
                              raw[position - start :], "UTF-8 text"))  # fmt: skip
         raise StopReading
-
-
-def _read_head(path: Path, end: int) -> bytes:
-    return _read_bytes(path, 0, end)
 
 
 def _read_bytes(path: Path, start: int, size: int) -> bytes:
@@ -308,16 +309,11 @@ def _read_bytes(path: Path, start: int, size: int) -> bytes:
         return fh.read(size)
 
 
-def _count_breaks_before(path: Path, position: int) -> int:
-    with path.open("rb") as fh:
-        return fh.read(max(position, 0)).count(b"\n")
-
-
 def read_header_line(path: Path) -> list[str]:
     """The names in the first row of a CSV file, read from its first ``HEAD`` bytes without
     scanning the whole file when that row is plain UTF-8 text without quotes and ends within
     them; any other file is checked by :func:`read_layout`, for a precise error or the header."""
-    head = _read_head(path, HEAD)
+    head = _read_bytes(path, 0, HEAD)
     first, newline, _ = head.partition(b"\n")
     first = first.removeprefix(BOM).removesuffix(b"\r")
     codes = np.frombuffer(first, dtype=np.uint8)
