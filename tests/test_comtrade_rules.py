@@ -262,3 +262,13 @@ def test_a_month_that_is_not_a_number_is_named_once(tmp_path, suffix):
         ("BadValueError", str(path), 3, "period", "2025-2", yyyymm),
         ("BadValueError", str(path), 4, "period", None, yyyymm),
     ]
+
+
+def test_a_file_whose_only_byte_not_in_utf8_is_in_an_unread_column_name_is_read_as_iso_8859_1(
+    write,
+):
+    # the file is not UTF-8, so every byte is ISO-8859-1: the two bytes of UTF-8's "ô" are "Ã´"
+    header = "freqCode,period,flowCode,cmdCode,partnerDesc,netWgt,note\x80"
+    text = header + "\nM,202501,X,850511,Côte d'Ivoire,1000,\n"
+    path = write("c.csv", text.encode("utf-8").replace(b"\xc2\x80", b"\x80"))
+    assert read_statements(path)["partner"].cast(pl.String).to_list() == ["CÃ´te d'Ivoire"]

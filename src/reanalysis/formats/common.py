@@ -142,7 +142,7 @@ def read_columns(
     source: Path | io.BytesIO = path
     if layout.encoding == "latin1":
         source = io.BytesIO(path.read_bytes().decode("iso-8859-1").encode("utf-8"))
-    elif layout.ragged:
+    if layout.encoding == "latin1" or layout.ragged:  # the early parse read it as UTF-8, whole
         parsed = None
     return _parse_csv(path, layout, source, schema, expected or {}, parsed)
 
