@@ -139,8 +139,10 @@ def run_mutmut(names: list[str], jobs: int) -> bool:
     for file in (ROOT / "benchmarks").glob("*.py"):
         shutil.copy2(file, ROOT / "mutants" / "benchmarks" / file.name)
     # the data stays where it is (mutmut runs the tests from a copy in mutants/); workers are
-    # forked, so Polars keeps a one-thread pool
-    env = dict(os.environ, REANALYSIS_ROOT=str(ROOT), POLARS_MAX_THREADS="1")
+    # forked, so Polars keeps a one-thread pool; the Dask test cluster's workers are threads of
+    # the test process, so they run the mutant (worker processes would import the original)
+    env = dict(os.environ, REANALYSIS_ROOT=str(ROOT), POLARS_MAX_THREADS="1",
+               REANALYSIS_TEST_CLUSTER="threads")  # fmt: skip
     # each mutant's pytest compiles the test files again unless it may cache them (0.4 s each)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     done = subprocess.run(

@@ -1,6 +1,8 @@
 """On a Dask cluster (a scheduler and two worker processes on 127.0.0.1, started here), the
 growth job gives the single-machine growth frame row for row."""
 
+import os
+
 import polars as pl
 import pytest
 from benchmarks.generate import frame
@@ -16,9 +18,14 @@ from test_dataset import COMTRADE_HEADER, ROWS, in_series_order
 
 @pytest.fixture(scope="module")
 def client():
+    """Two worker processes; under ``make mutate`` (REANALYSIS_TEST_CLUSTER=threads) two worker
+    threads of the test process instead, so that the workers run the mutant under test."""
+    if os.environ.get("REANALYSIS_TEST_CLUSTER") == "threads":
+        where = {"processes": False}  # in-process transport, no socket
+    else:
+        where = {"processes": True, "host": "127.0.0.1"}
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                     dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, **where) as cluster,
         Client(cluster) as client,
     ):  # fmt: skip
         assert len(client.scheduler_info()["workers"]) == 2
