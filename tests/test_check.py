@@ -6,8 +6,10 @@ import sys
 import polars as pl
 import pytest
 
+from reanalysis import readers
 from reanalysis.__main__ import main as reanalysis_main
-from reanalysis.check import check_file, main
+from reanalysis.check import check_file, main, summary
+from reanalysis.errors import BadValueError, EmptyFileError, MissingColumnError, report
 
 TIDY = "period,commodity,flow,partner,value,unit\n"
 
@@ -147,3 +149,146 @@ def test_a_parquet_file_with_a_corrupt_body_is_one_problem(write, tmp_path):
     assert [type(p).__name__ for p in check_file(write("bad.parquet", bytes(data)))] == [
         "CorruptFileError"
     ]
+
+
+def test_a_missing_file_names_the_file_and_what_was_expected(tmp_path):
+    (problem,) = check_file(tmp_path / "nope.csv")
+    assert (problem.file, problem.found, problem.expected) == (
+        str(tmp_path / "nope.csv"), "no such file", "a readable file")  # fmt: skip
+
+
+def test_the_format_given_is_the_one_checked(write):
+    tidy = write("t.csv", TIDY + "2025-01,ore,export,World,5,t\n")
+    assert check_file(tidy) == []
+    assert listing(check_file(tidy, format="statements")) == [
+        ("MissingColumnError", 1, "value_t", "period,commodity,flow,partner,value,unit")
+    ]
+
+
+def test_records_are_checked_as_records_in_the_format_given(write):
+    # the header fits the statements format too, which detection tries first: read as tidy,
+    # two figures for one month are an error, not a conflict between sources to resolve
+    header = TIDY.strip() + ",value_t,ytd_t,mom_pct_reported,yoy_pct_reported,source_url,quote\n"
+    rows = "2025-01,ore,export,World,5,t,,,,,,\n2025-01,ore,export,World,6,t,,,,,,\n"
+    assert listing(check_file(write("t.csv", header + rows), format="tidy")) == [
+        ("DuplicateRowError", 3, "value", 6.0)
+    ]
+
+
+def test_two_figures_for_one_comtrade_month_are_a_problem(write):
+    rows = "M,202501,X,850511,Japan,5000\nM,202501,X,850511,Japan,6000\n"
+    assert listing(check_file(write("c.csv", COMTRADE + rows))) == [
+        ("DuplicateRowError", 3, "netWgt", 6.0)
+    ]
+
+
+def test_a_problem_raised_after_problems_reported_is_listed_too(write, monkeypatch):
+    def reader(path):  # reports a bad cell and goes on, then finds no data at all
+        report(BadValueError(path, 2, "value", "-4", "a non-negative quantity"))
+        raise EmptyFileError(path, 3, None, "no data rows", "at least one data row")
+
+    monkeypatch.setattr(readers, "read_tidy", reader)
+    assert listing(check_file(write("t.csv", TIDY + "2025-01,ore,export,World,-4,t\n"))) == [
+        ("BadValueError", 2, "value", "-4"),
+        ("EmptyFileError", 3, None, "no data rows"),
+    ]
+
+
+def test_a_parser_error_is_one_problem_unless_it_follows_reported_ones(write, monkeypatch):
+    def failing(path):  # a parser's own error: read_statements makes it a CorruptFileError
+        raise ValueError("the parser gave up")
+
+    def reporting_then_failing(path):  # a consequence of the bad cell: not listed again
+        report(BadValueError(path, 2, "value", "-4", "a non-negative quantity"))
+        failing(path)
+
+    path = write("t.csv", TIDY + "2025-01,ore,export,World,-4,t\n")
+    monkeypatch.setattr(readers, "read_tidy", failing)
+    assert listing(check_file(path)) == [
+        ("CorruptFileError", None, None, "ValueError: the parser gave up")
+    ]
+    monkeypatch.setattr(readers, "read_tidy", reporting_then_failing)
+    assert listing(check_file(path)) == [("BadValueError", 2, "value", "-4")]
+
+
+COMTRADE_VALUED = (
+    "freqCode,period,flowCode,cmdCode,partnerDesc,netWgt,primaryValue\n"
+    "M,202503,X,850511,Japan,,100\n"  # blank weight
+    "M,202501,X,850511,Japan,0,100\n"  # 0 kg beside a value: not reported
+    "M,202502,X,850511,Japan,0,100\n"
+    "M,202501,M,850511,Japan,5000,100\n"  # another flow,
+    "M,202501,X,280530,Japan,5000,100\n"  # another commodity,
+    "M,202501,X,850511,Korea,5000,100\n"  # another partner: four series
+)
+
+
+def test_the_summary_counts_series_by_commodity_flow_and_partner_and_reasons_by_count(write):
+    path = write("c.csv", COMTRADE_VALUED)
+    assert summary(path) == (
+        "comtrade, 6 figures, 4 series, 2025-01 to 2025-03; "
+        "2 weight not reported (0 kg beside a positive value); 1 quantity blank in source"
+    )
+    assert summary(path, "comtrade") == summary(path)
+    with pytest.raises(MissingColumnError):
+        summary(path, "tidy")
+
+
+def test_the_command_counts_files_and_problems_and_says_when_the_limit_cut_the_listing(
+    write, capsys
+):
+    one = write("one.csv", TIDY + "2025-01,ore,export,World,-4,t\n")
+    two = write("two.csv", TIDY + "2025-01,ore,export,World,-4,t\n2025-02,ore,export,,5,t\n")
+    long = "2025-01-" + "x" * 30  # its repr is 40 characters: shown whole
+    longer = "2025-01-" + "x" * 31  # 41: cut to 37 and "..."
+    rows = f"{long},ore,export,World,5,t\n{longer},ore,export,World,5,t\n"
+    three = write("three.csv", TIDY + rows)
+    assert main([str(one), str(two), str(three), "--limit", "2"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"FAIL  {one}: 1 problem",
+        "  line  column  problem        found   expected",
+        "  2     value   BadValueError  '-4.0'  a non-negative quantity",
+        f"FAIL  {two}: 2 problems (the limit: there may be more)",
+        "  line  column   problem        found   expected",
+        "  2     value    BadValueError  '-4.0'  a non-negative quantity",
+        "  3     partner  BadValueError          a partner name",
+        f"FAIL  {three}: 2 problems (the limit: there may be more)",
+        "  line  column  problem        found                                     expected",
+        f"  2     period  BadValueError  {long!r}  a month as YYYY-MM (years 1900-2200)",
+        f"  3     period  BadValueError  '{longer[:36]}...  a month as YYYY-MM (years 1900-2200)",
+        "summary: 0 of 3 files valid, 5 problems",
+    ]
+
+
+def test_the_command_takes_the_format_and_lists_a_missing_file(write, tmp_path, capsys):
+    tidy = write("t.csv", TIDY + "2025-01,ore,export,World,5,t\n")
+    assert main([str(tidy), "--format", "tidy"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"OK    {tidy}: tidy, 1 figures, 1 series, 2025-01 to 2025-01"
+    )
+    assert main([str(tidy), str(tmp_path / "nope.csv"), "--format", "statements"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"FAIL  {tidy}: 1 problem",
+        "  line  column   problem             found                                     expected",
+        "  1     value_t  MissingColumnError  'period,commodity,flow,partner,value,...  "
+        "a statements header with columns period, flow, commodity, value_t, ytd_t, "
+        "mom_pct_reported, yoy_pct_reported, source_url, quote",
+        f"FAIL  {tmp_path / 'nope.csv'}: 1 problem",
+        "  line  column  problem     found           expected",
+        "                InputError  'no such file'  a readable file",
+        "summary: 0 of 2 files valid, 2 problems",
+    ]
+
+
+def test_the_command_help_names_the_command_its_arguments_and_choices(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert help_text.startswith(
+        "usage: python -m reanalysis check [-h] [--format {auto,statements,tidy,comtrade}] "
+        "[--limit LIMIT] FILE [FILE ...] List every problem of customs files before you load "
+        "them. positional arguments: FILE options: -h, --help show this help message and exit "
+        "--format {auto,statements,tidy,comtrade} --limit LIMIT problems listed per file"
+    )
+    with pytest.raises(SystemExit):
+        main(["a.csv", "--format", "xml"])
+    assert "invalid choice: 'xml'" in capsys.readouterr().err

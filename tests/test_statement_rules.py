@@ -56,7 +56,14 @@ def test_a_missing_column_is_named_with_the_header_found_and_the_one_expected(wr
     header = "period,flow,commodity,value_t,mom_pct_reported,yoy_pct_reported,source_url,quote"
     path = write("short.csv", header + "\n2025-01,export,ore,10,,,https://a.example/1,q\n")
     assert problems_of(path, format="statements") == [
-        ("MissingColumnError", str(path), 1, "ytd_t", header, CUSTOMS.strip()),
+        (
+            "MissingColumnError",
+            str(path),
+            1,
+            "ytd_t",
+            header,
+            "a statements header with columns " + CUSTOMS.strip().replace(",", ", "),
+        ),
     ]
 
 

@@ -29,6 +29,7 @@ from reanalysis.errors import (
     MissingColumnError,
     StopReading,
     UnknownFormatError,
+    report,
 )
 from reanalysis.formats.common import STATEMENT_SCHEMA, read_header, read_text_csv, stated_at
 from reanalysis.formats.comtrade import (
@@ -78,6 +79,12 @@ def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
     }
     if fmt not in readers:
         raise UnknownFormatError(path, None, None, fmt, f"one of {sorted(readers)}")
+    if format != "auto":  # a format named by the caller: its columns must be there
+        columns = read_header(path)
+        required = _required(columns)[fmt]
+        if not set(required) <= set(columns):
+            report(_missing(path, fmt, required, columns))
+            raise StopReading
     try:
         frame = readers[fmt](path)
     except (InputError, StopReading, OSError):
@@ -95,24 +102,34 @@ def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
 def detect_format(path: Path) -> str:
     """Name the format of ``path`` from its header; raise a typed error when none fits."""
     columns = read_header(path)
-    candidates = {
-        "statements": CUSTOMS_HEADER if "flow" in columns else MAGNET_HEADER,
-        "tidy": TIDY_REQUIRED,
-        "comtrade": COMTRADE_REQUIRED,
-    }
+    candidates = _required(columns)
     for name, required in candidates.items():
         if set(required) <= set(columns):
             return name
     name, required = max(candidates.items(), key=lambda kv: _overlap(kv[1], columns))
     if _overlap(required, columns) >= 0.5:
-        missing = [c for c in required if c not in columns]
-        raise MissingColumnError(path, 1, missing[0], ",".join(columns), f"a {name} header "
-                                 f"with columns {', '.join(required)}")  # fmt: skip
+        raise _missing(path, name, required, columns)
     raise UnknownFormatError(
         path, 1, None, ",".join(columns)[:200],
         "a header of the statements, tidy (period,commodity,flow,partner,value,unit) "
         "or UN Comtrade+ format",
     )  # fmt: skip
+
+
+def _required(columns: list[str]) -> dict[str, tuple[str, ...]]:
+    """The columns each format needs, in the order detection tries them."""
+    return {
+        "statements": CUSTOMS_HEADER if "flow" in columns else MAGNET_HEADER,
+        "tidy": TIDY_REQUIRED,
+        "comtrade": COMTRADE_REQUIRED,
+    }
+
+
+def _missing(path: Path, fmt: str, required: tuple[str, ...], columns: list[str]) -> InputError:
+    """The error for a header of format ``fmt`` that lacks some of its ``required`` columns."""
+    missing = [c for c in required if c not in columns]
+    return MissingColumnError(path, 1, missing[0], ",".join(columns),
+                              f"a {fmt} header with columns {', '.join(required)}")  # fmt: skip
 
 
 def _overlap(required: tuple[str, ...], columns: list[str]) -> float:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from reanalysis.errors import CumulativeError, MissingColumnError, StopReading, report
+from reanalysis.errors import CumulativeError, report
 from reanalysis.formats.common import (
     ONLY_PERCENT,
     check_members,
@@ -44,12 +44,8 @@ DIFFERENT_DEFINITION = {
 
 def read_statement_file(path: Path) -> pl.DataFrame:
     frame = read_text_csv(path)
+    # its columns are checked by read_statements (whichever way the format was chosen)
     layout = CUSTOMS_HEADER if "flow" in frame.columns else MAGNET_HEADER
-    missing = [c for c in layout if c not in frame.columns]
-    if missing:
-        header = ",".join(frame.columns[1:])  # as written: without the reader's own ``line``
-        report(MissingColumnError(path, 1, missing[0], header, ",".join(layout)))
-        raise StopReading
     frame = strip_keys(frame, [c for c in ("flow", "commodity", "partner", "source_url")
                                if c in frame.columns])  # fmt: skip
     check_present(frame, path, "source_url", "the address of the source")
