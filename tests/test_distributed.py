@@ -2,6 +2,9 @@
 growth job gives the single-machine growth frame row for row."""
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -9,8 +12,8 @@ from benchmarks.generate import frame
 from distributed import Client, LocalCluster
 from polars.testing import assert_frame_equal
 
-from reanalysis import load_customs
-from reanalysis.distributed import _starts, growth_on_cluster
+from reanalysis import distributed, load_customs, loaders
+from reanalysis.distributed import growth_on_cluster
 from reanalysis.errors import BadValueError, EmptyFileError
 from reanalysis.growth import growth
 from test_dataset import COMTRADE_HEADER, ROWS, in_series_order
@@ -61,6 +64,72 @@ def test_cluster_gives_the_single_machine_growth_frame(client, extract, tmp_path
     assert sorted(sum(parts, [])) == sorted(set(sum(parts, [])))  # each HS code in one part
 
 
+@pytest.fixture
+def twelve_codes(tmp_path) -> Path:
+    """12 commodity codes x 3 months, one partner: 12 groups of whole series, 36 rows."""
+    rows = [("M", f"2025{m:02d}", "X", str(280000 + 7 * c), "Japan", 1000.0 * m)
+            for c in range(12) for m in (1, 2, 3)]  # fmt: skip
+    path = tmp_path / "twelve.parquet"
+    pl.DataFrame(rows, schema=list(COMTRADE_HEADER.strip().split(",")), orient="row").write_parquet(
+        path
+    )
+    return path
+
+
+def test_the_series_go_into_as_many_parts_as_asked(client, twelve_codes, tmp_path):
+    assert len(list(growth_on_cluster(twelve_codes, tmp_path / "g", client,
+                                      partitions=3).iterdir())) == 3  # fmt: skip
+
+
+def test_by_default_a_part_holds_about_rows_per_partition_rows(client, twelve_codes, tmp_path,
+                                                                 monkeypatch):  # fmt: skip
+    monkeypatch.setattr(distributed, "ROWS_PER_PARTITION", 10)  # 36 rows: 4 parts
+    assert len(list(growth_on_cluster(twelve_codes, tmp_path / "g", client).iterdir())) == 4
+    monkeypatch.setattr(distributed, "ROWS_PER_PARTITION", 100)  # 1 part, but 2 workers
+    assert len(list(growth_on_cluster(twelve_codes, tmp_path / "h", client).iterdir())) == 2
+
+
+def test_the_driver_never_loads_the_source_itself(client, extract, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the driver loaded the whole source")
+
+    monkeypatch.setattr(loaders, "load_customs", refuse)  # the workers run the reader
+    assert pl.read_parquet(growth_on_cluster(extract / "c.csv", tmp_path / "g", client)).height
+
+
+def test_the_result_is_staged_beside_the_target_whatever_the_temporary_folder(
+    client, write, tmp_path, monkeypatch
+):
+    # a rename is atomic only within one file system: staging on another one (here /dev/shm,
+    # a tmpfs) would fail at the end
+    other = Path(tempfile.mkdtemp(dir="/dev/shm"))
+    monkeypatch.setattr(tempfile, "tempdir", str(other))
+    try:
+        out = growth_on_cluster(write("c.csv", COMTRADE_HEADER + ROWS), tmp_path / "g", client)
+        assert pl.read_parquet(out).height == 6
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", "g"]
+    finally:
+        shutil.rmtree(other)
+
+
+def test_text_is_read_as_written(client, write, tmp_path):
+    # a code with a leading zero, a name outside ASCII, blank and "NA"-like cells stay text
+    rows = ("M,202501,X,010121,Côte d'Ivoire,1000\nM,202502,X,010121,Côte d'Ivoire,\n"
+            "M,202503,X,010121,Côte d'Ivoire,3000\nM,202501,X,850511,Namibia,NaN\n")  # fmt: skip
+    path = write("c.csv", COMTRADE_HEADER + rows.replace(",NaN", ",5"))
+    out = growth_on_cluster(path, tmp_path / "g", client)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)),
+                       in_series_order(growth(load_customs(path))))  # fmt: skip
+    assert pl.read_parquet(out)["commodity"].cast(pl.String).unique().sort().to_list() == [
+        "010121", "850511"]  # fmt: skip
+    bad = write("d.csv", COMTRADE_HEADER + rows)
+    with pytest.raises(BadValueError) as in_memory:
+        load_customs(bad)
+    with pytest.raises(BadValueError) as err:
+        growth_on_cluster(bad, tmp_path / "h", client)
+    assert str(err.value) == str(in_memory.value) and err.value.line == 5
+
+
 def test_cluster_errors_name_the_source_row(client, write, tmp_path):
     path = write("c.csv", COMTRADE_HEADER + ROWS + "M,202504,X,850511,Korea,-5\n")
     with pytest.raises(BadValueError) as err:
@@ -72,17 +141,69 @@ def test_cluster_errors_name_the_source_row(client, write, tmp_path):
     assert not (tmp_path / "g").exists() and not (tmp_path / "h").exists()
 
 
+@pytest.mark.parametrize("rows", [0, 1])
+def test_a_parquet_file_without_monthly_rows_is_refused_as_the_reader_refuses_it(
+    client, tmp_path, rows
+):
+    columns = COMTRADE_HEADER.strip().split(",")
+    data = pl.DataFrame([("A", "2025", "X", "850511", "Japan", 9.0)][:rows], schema=columns,
+                        orient="row")  # fmt: skip
+    data.write_parquet(tmp_path / "a.parquet")
+    with pytest.raises(EmptyFileError) as in_memory:
+        load_customs(tmp_path / "a.parquet")
+    with pytest.raises(EmptyFileError) as err:
+        growth_on_cluster(tmp_path / "a.parquet", tmp_path / "g", client)
+    assert str(err.value) == str(in_memory.value)
+
+
 def test_target_is_replaced_only_when_asked(client, write, tmp_path):
     path = write("c.csv", COMTRADE_HEADER + ROWS)
     (tmp_path / "g").mkdir()
-    with pytest.raises(FileExistsError):
+    with pytest.raises(FileExistsError, match=r"/g exists; pass overwrite=True to replace it"):
         growth_on_cluster(path, tmp_path / "g", client)
+    nested = growth_on_cluster(path, tmp_path / "new" / "folder" / "g", client)
+    assert pl.read_parquet(nested).height == 6
     out = growth_on_cluster(path, tmp_path / "g", client, overwrite=True)
     assert pl.read_parquet(out).height == 6
 
 
-def test_rows_are_numbered_within_their_file():
-    assert _starts([0, 0, 1, 1, 1], [5, 7, 2, 3, 4]) == [0, 5, 0, 2, 5]
+def test_parquet_errors_name_the_file_and_row(client, extract, tmp_path):
+    data = pl.read_parquet(extract / "parts" / "b.parquet")
+    bad = data.with_columns(netWgt=pl.when(pl.int_range(pl.len()) == 7_000).then(-5.0)
+                            .otherwise(pl.col("netWgt")))  # fmt: skip
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    shutil.copy(extract / "parts" / "a.parquet", folder / "a.parquet")
+    bad.write_parquet(folder / "b.parquet", row_group_size=5_000)
+    with pytest.raises(BadValueError) as err:
+        growth_on_cluster(folder, tmp_path / "g", client)
+    assert (err.value.file, err.value.line, err.value.column) == (
+        str(folder / "b.parquet"), 7_002, "netWgt")  # fmt: skip
+    bad.write_parquet(tmp_path / "one.parquet", row_group_size=5_000)
+    with pytest.raises(BadValueError) as in_memory:
+        load_customs(tmp_path / "one.parquet")
+    with pytest.raises(BadValueError) as err:
+        growth_on_cluster(tmp_path / "one.parquet", tmp_path / "h", client)
+    assert str(err.value) == str(in_memory.value)
+
+
+@pytest.mark.parametrize("blank_line", [False, True])
+@pytest.mark.parametrize("quoted_break", [False, True])
+def test_lines_are_counted_as_the_reader_counts_them(client, write, tmp_path, blank_line,
+                                                     quoted_break):  # fmt: skip
+    rows = ROWS.replace("Korea", '"Korea,\nRep."') if quoted_break else ROWS
+    rows += "\n" * blank_line + "M,202504,X,850511,Japan,-5\n"
+    path = write("c.csv", COMTRADE_HEADER + rows)
+    with pytest.raises(BadValueError) as in_memory:
+        load_customs(path)
+    with pytest.raises(BadValueError) as err:
+        growth_on_cluster(path, tmp_path / "g", client, blocksize="100B")
+    assert str(err.value) == str(in_memory.value)
+    assert err.value.line == 8 + 3 * quoted_break + blank_line
+    fixed = write("d.csv", COMTRADE_HEADER + rows.replace("-5", "5"))
+    out = growth_on_cluster(fixed, tmp_path / "h", client, blocksize="100B")
+    assert_frame_equal(in_series_order(pl.read_parquet(out)),
+                       in_series_order(growth(load_customs(fixed))))  # fmt: skip
 
 
 def test_cluster_counts_lines_as_the_reader(client, write, tmp_path):

@@ -124,6 +124,28 @@ def test_the_parameters_cell_gives_the_defined_names_and_defaults():
     assert defined_parameters(paths.NOTEBOOKS / "growth.ipynb") == GROWTH
 
 
+def notebook(tmp_path: Path, *cells: tuple[str, list[str]]) -> Path:
+    """A notebook file of code cells, each (source, tags)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src, metadata={"tags": tags}) for src, tags in cells]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_only_the_first_parameters_cell_and_its_named_literal_assignments_count(tmp_path):
+    path = notebook(
+        tmp_path,
+        ("before = 1", []),
+        ('x: int = 3\ny = "a"\nz: str\nsettings.width = 2\nlimit = [1, 2]', ["parameters"]),
+        ("later = 2", ["parameters"]),
+    )
+    assert defined_parameters(path) == {"x": 3, "y": "a", "limit": [1, 2]}
+    assert defined_parameters(notebook(tmp_path, ("x = 1", ["other"]))) == {}
+
+
 def user_file(write) -> Path:
     """A synthetic tidy file (generated here, not real data): gallium exports, 2024-2025."""
     rows = [f"2024-{m:02d},gallium,export,World,{1000 + 10 * m},kg" for m in range(1, 13)]

@@ -24,6 +24,8 @@ import polars as pl
 from reanalysis.dataset import Plan, batch_growth, plan, series_hash
 from reanalysis.formats.layout import read_layout
 
+ROWS_PER_PARTITION = 2_000_000  # the default size of a group of whole series
+
 
 def growth_on_cluster(
     source: str | Path,
@@ -51,29 +53,29 @@ def growth_on_cluster(
     if target.exists() and not overwrite:
         raise FileExistsError(f"{target} exists; pass overwrite=True to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    lines = None  # each row's line, where it is not its row number + 2
     if plan_.csv:  # the reader's layout check of the whole file first (its errors, encoding)
         layout = read_layout(plan_.files[0], latin1=True)
         if layout.lines is not None:  # a quoted line break: blocks cannot be cut at any newline
             blocksize = None
+        lines = None  # each row's line, where it is not its row number + 2
         if layout.lines is not None or len(layout.empty):
             lines = np.delete(layout.line_numbers(), layout.empty)
         frame = dd.read_csv(str(plan_.files[0]), usecols=list(plan_.columns), dtype=str,
                             keep_default_na=False, na_values=[""], blocksize=blocksize,
                             encoding="utf-8" if layout.encoding == "utf8" else "iso-8859-1")  # fmt: skip
         lengths = frame.map_partitions(len).compute().tolist()
-        files = [0] * len(lengths)
-    else:
-        frame = dd.read_parquet([str(f) for f in plan_.files], columns=list(plan_.columns),
-                                split_row_groups=True)  # fmt: skip
-        files, lengths = _row_groups(plan_)
-        if frame.npartitions != len(lengths):  # rows would be numbered wrongly
-            raise RuntimeError(f"Dask made {frame.npartitions} partitions of "
-                               f"{len(lengths)} row groups")  # fmt: skip
-    starts = _starts(files, lengths)
-    numbered = frame.map_partitions(_numbered, plan_.keys, files, starts, lines, meta=_meta(frame))
+        starts = np.cumsum([0, *lengths[:-1]]).tolist()  # each block's first row
+        numbered = frame.map_partitions(_numbered_block, plan_.keys, starts, lines,
+                                        meta=_meta(frame._meta))  # fmt: skip
+    else:  # one partition per row group, read here: each knows its file and first row (Dask's
+        # own read_parquet fuses row groups when it reads a few of many columns)
+        groups = _row_groups(plan_)
+        if not groups:  # no row at all: the reader says so
+            _refuse_empty(plan_)
+        numbered = dd.from_map(_read_row_group, groups, plan=plan_, enforce_metadata=False,
+                               meta=_meta(_parquet_meta(plan_)))  # fmt: skip
     threads = sum(client.nthreads().values())
-    wanted = partitions or max(threads, -(-plan_.rows // 2_000_000))
+    wanted = partitions or max(threads, -(-plan_.rows // ROWS_PER_PARTITION))
     by_series = numbered.shuffle(on="_series", npartitions=wanted)
     with tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as tmp:
         staged = Path(tmp) / "growth"
@@ -86,59 +88,71 @@ def growth_on_cluster(
         )
         rows = client.compute(written).result()["rows"]
         if int(rows.sum()) == 0:  # no monthly row anywhere: the reader says so
-            from reanalysis.loaders import load_customs
-
-            load_customs(plan_.files[0], format=plan_.format)
+            _refuse_empty(plan_)
         if target.exists():
             target.rename(Path(tmp) / "replaced")
         staged.rename(target)
     return target
 
 
-def _row_groups(plan: Plan) -> tuple[list[int], list[int]]:
-    """File index and rows of every row group of ``plan``'s Parquet files, in order."""
+def _row_groups(plan: Plan) -> list[tuple[int, int, int]]:
+    """(file index, row group, first row within the file) of every row group of ``plan``'s
+    Parquet files, in order."""
     import pyarrow.parquet as pq
 
-    files, lengths = [], []
+    groups = []
     for i, f in enumerate(plan.files):
-        meta = pq.ParquetFile(f).metadata
+        meta, row = pq.ParquetFile(f).metadata, 0
         for g in range(meta.num_row_groups):
-            files.append(i)
-            lengths.append(meta.row_group(g).num_rows)
-    return files, lengths
+            groups.append((i, g, row))
+            row += meta.row_group(g).num_rows
+    return groups
 
 
-def _starts(files: list[int], lengths: list[int]) -> list[int]:
-    """The first row of each partition within its file."""
-    starts, row, previous = [], 0, None
-    for f, n in zip(files, lengths, strict=True):
-        row = 0 if f != previous else row
-        starts.append(row)
-        row, previous = row + n, f
-    return starts
+def _refuse_empty(plan: Plan) -> None:
+    """The reader's error for a source without monthly rows."""
+    from reanalysis.loaders import load_customs
+
+    load_customs(plan.files[0], format=plan.format)
 
 
-def _meta(frame) -> pd.DataFrame:
-    empty = {"_line": "int64", "_file": "int32", "_series": "uint64"}
-    return frame._meta.assign(**{c: pd.Series([], dtype=t) for c, t in empty.items()})
+def _meta(empty: pd.DataFrame) -> pd.DataFrame:
+    numbering = {"_line": "int64", "_file": "int32", "_series": "uint64"}
+    return empty.assign(**{c: pd.Series([], dtype=t) for c, t in numbering.items()})
 
 
-def _numbered(
-    part: pd.DataFrame,
-    keys: tuple[str, ...],
-    files: list[int],
-    starts: list[int],
-    lines: np.ndarray | None,
-    partition_info=None,
-) -> pd.DataFrame:
-    """``part`` with ``_file``, ``_line`` (as the reader counts lines: the first row is 2,
-    unless ``lines`` gives each row's line) and ``_series`` (the same for every row of a
-    series, as the bounded path splits)."""
-    n = partition_info["number"]
-    row = np.arange(len(part), dtype=np.int64) + starts[n]
-    line = row + 2 if lines is None else lines[row]
+def _parquet_meta(plan: Plan) -> pd.DataFrame:
+    """An empty frame of the columns taken, typed as :func:`_read_row_group` reads them."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_schema(plan.files[0]).empty_table().select(list(plan.columns))
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def _read_row_group(group: tuple[int, int, int], plan: Plan) -> pd.DataFrame:
+    """One row group of ``plan``'s Parquet files, numbered (its first row is line 2 if it
+    starts its file, as the reader counts)."""
+    import pyarrow.parquet as pq
+
+    file, g, first = group
+    table = pq.ParquetFile(plan.files[file]).read_row_group(g, columns=list(plan.columns))
+    part = table.to_pandas(types_mapper=pd.ArrowDtype)
+    return _numbered(part, plan.keys, file, np.arange(len(part), dtype=np.int64) + first + 2)
+
+
+def _numbered_block(part: pd.DataFrame, keys: tuple[str, ...], starts: list[int],
+                    lines: np.ndarray | None, partition_info=None) -> pd.DataFrame:  # fmt: skip
+    """A block of the CSV, numbered: its rows' lines as the reader counts them (the first row
+    is 2, unless ``lines`` gives each row's line)."""
+    row = np.arange(len(part), dtype=np.int64) + starts[partition_info["number"]]
+    return _numbered(part, keys, 0, row + 2 if lines is None else lines[row])
+
+
+def _numbered(part: pd.DataFrame, keys: tuple[str, ...], file: int, line: np.ndarray):
+    """``part`` with ``_file``, ``_line`` and ``_series`` (the same for every row of a series,
+    as the bounded path splits)."""
     series = pl.from_pandas(part[list(keys)]).select(series_hash(keys)).to_series().to_numpy()
-    return part.assign(_line=line, _file=np.int32(files[n]), _series=series)
+    return part.assign(_line=line, _file=np.int32(file), _series=series)
 
 
 def _growth_part(part: pd.DataFrame, plan: Plan, staged: str, partition_info=None) -> pd.DataFrame:
