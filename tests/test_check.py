@@ -9,7 +9,13 @@ import pytest
 from reanalysis import readers
 from reanalysis.__main__ import main as reanalysis_main
 from reanalysis.check import check_file, main, summary
-from reanalysis.errors import BadValueError, EmptyFileError, MissingColumnError, report
+from reanalysis.errors import (
+    BadValueError,
+    EmptyFileError,
+    MissingColumnError,
+    StopReading,
+    report,
+)
 
 TIDY = "period,commodity,flow,partner,value,unit\n"
 
@@ -194,6 +200,20 @@ def test_a_problem_raised_after_problems_reported_is_listed_too(write, monkeypat
     ]
 
 
+def test_problems_are_ordered_by_line_then_column_those_without_either_first(write,
+                                                                             monkeypatch):  # fmt: skip
+    def reader(path):
+        for line, column in ((2, "A"), (1, "a"), (None, "z"), (2, None)):
+            report(BadValueError(path, line, column, "x", "y"))
+        raise StopReading
+
+    monkeypatch.setattr(readers, "read_tidy", reader)
+    got = [
+        (p.line, p.column) for p in check_file(write("t.csv", TIDY + "2025-01,o,export,W,1,t\n"))
+    ]
+    assert got == [(None, "z"), (1, "a"), (2, None), (2, "A")]
+
+
 def test_a_parser_error_is_one_problem_unless_it_follows_reported_ones(write, monkeypatch):
     def failing(path):  # a parser's own error: read_statements makes it a CorruptFileError
         raise ValueError("the parser gave up")
@@ -240,7 +260,7 @@ def test_the_command_counts_files_and_problems_and_says_when_the_limit_cut_the_l
     two = write("two.csv", TIDY + "2025-01,ore,export,World,-4,t\n2025-02,ore,export,,5,t\n")
     long = "2025-01-" + "x" * 30  # its repr is 40 characters: shown whole
     longer = "2025-01-" + "x" * 31  # 41: cut to 37 and "..."
-    rows = f"{long},ore,export,World,5,t\n{longer},ore,export,World,5,t\n"
+    rows = f"{long},ore,export,World,5,t\n{longer},ore,export,World,5,t\n2025-0x,o,export,W,5,t\n"
     three = write("three.csv", TIDY + rows)
     assert main([str(one), str(two), str(three), "--limit", "2"]) == 1
     assert capsys.readouterr().out.splitlines() == [
@@ -264,6 +284,13 @@ def test_the_command_takes_the_format_and_lists_a_missing_file(write, tmp_path, 
     assert main([str(tidy), "--format", "tidy"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == (
         f"OK    {tidy}: tidy, 1 figures, 1 series, 2025-01 to 2025-01"
+    )
+    # a header that detection takes for the statements format, read as tidy as asked
+    header = TIDY.strip() + ",value_t,ytd_t,mom_pct_reported,yoy_pct_reported,source_url,quote\n"
+    both = write("both.csv", header + "2025-01,ore,export,World,5,t,,,,,,\n")
+    assert main([str(both), "--format", "tidy"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"OK    {both}: tidy, 1 figures, 1 series, 2025-01 to 2025-01"
     )
     assert main([str(tidy), str(tmp_path / "nope.csv"), "--format", "statements"]) == 1
     assert capsys.readouterr().out.splitlines() == [
