@@ -114,6 +114,35 @@ def test_a_yaml_error_names_the_file_line_and_column(write, text, message):
     assert str(caught.value) == f"{path}{message}"
 
 
+def test_a_set_is_read_as_the_mapping_it_writes(write):
+    text = 'partner: Japan\nstart: "2024-01"\nshare: 0.5\nextra: {a: [1, 2]}\nrobust: true\n'
+    assert read_parameter_set(write("set.yml", text)) == {
+        "partner": "Japan", "start": "2024-01", "share": 0.5, "extra": {"a": [1, 2]},
+        "robust": True}  # fmt: skip
+
+
+def test_a_yaml_error_without_a_position_names_the_file(write, monkeypatch):
+    import yaml
+
+    def fail(*args, **kwargs):
+        raise yaml.MarkedYAMLError(problem="something went wrong")
+
+    monkeypatch.setattr(yaml, "load", fail)
+    path = write("set.yml", "partner: Japan\n")
+    with pytest.raises(ParameterError) as caught:
+        read_parameter_set(path)
+    assert str(caught.value) == f"{path}: not valid YAML: something went wrong"
+
+
+def test_a_default_of_another_type_takes_values_of_that_type():
+    defaults = {"options": {"width": 600}}
+    assert check_parameters({"options": {"width": 800}}, defaults, Path("a.yml")) == {
+        "options": {"width": 800}}  # fmt: skip
+    assert refused({"options": 3}, defaults) == (
+        "params/growth/typo.yml: parameter `options` takes dict (default {'width': 600}), "
+        "found 3")  # fmt: skip
+
+
 def test_an_empty_set_and_bytes_that_are_not_text(write):
     assert read_parameter_set(write("empty.yml", "# nothing to change\n")) == {}
     with pytest.raises(ParameterError, match=r"binary\.yml: not valid YAML: 'utf-8' codec"):
@@ -188,6 +217,23 @@ def test_a_missing_file_is_refused_naming_the_set_and_where_it_looked():
         f"params/growth/mine.yml: data file 'mine/nothing.csv' not found (looked for "
         f"{paths.ROOT / 'mine/nothing.csv'}; relative paths are read from the repository root)"
     )
+
+
+def test_a_series_absent_from_the_shipped_data_names_it(write):
+    with pytest.raises(ParameterError, match=r"^x\.yml: data file the shipped data: no series "
+                       r"germanium / export / World; available: "):  # fmt: skip
+        check_data({"commodity": "germanium"}, GROWTH, "x.yml")
+
+
+def test_a_file_changed_since_it_was_checked_is_read_again(write):
+    path = user_file(write)
+    given = {"data": str(path), "commodity": "gallium"}
+    assert check_data(given, GROWTH, "x.yml").vintage.startswith("latest month 2025-06")
+    path.write_text(path.read_text() + "2025-07,gallium,export,Japan,2007,kg\n")
+    assert check_data(given, GROWTH, "x.yml").vintage.startswith("latest month 2025-07")
+    path.write_text(path.read_text().replace("gallium", "germanium"))
+    with pytest.raises(ParameterError, match="no series gallium / export / World"):
+        check_data(given, GROWTH, "x.yml")
 
 
 def test_a_series_absent_from_the_file_is_refused_listing_the_series_it_holds(write):
