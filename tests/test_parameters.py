@@ -121,6 +121,26 @@ def test_a_set_is_read_as_the_mapping_it_writes(write):
         "robust": True}  # fmt: skip
 
 
+def test_a_set_is_read_as_utf_8_whatever_the_locale(write):
+    import subprocess
+    import sys
+
+    import reanalysis
+
+    path = write("set.yml", "partner: Côte d'Ivoire\n")
+    code = "import sys; from reanalysis.parameters import *; print(read_parameter_set(Path(sys.argv[1])))"
+    env = {
+        "LC_ALL": "C",
+        "PYTHONCOERCECLOCALE": "0",
+        "PYTHONUTF8": "0",
+        "PYTHONIOENCODING": "utf-8",
+        "PYTHONPATH": str(Path(reanalysis.__file__).parents[1]),
+    }  # this test's own package
+    done = subprocess.run([sys.executable, "-c", code, str(path)], env=env, capture_output=True,
+                          text=True, encoding="utf-8", timeout=60)  # fmt: skip
+    assert done.stdout == "{'partner': \"Côte d'Ivoire\"}\n", done.stderr
+
+
 def test_a_yaml_error_without_a_position_names_the_file(write, monkeypatch):
     import yaml
 
