@@ -129,13 +129,10 @@ def test_a_set_is_read_as_utf_8_whatever_the_locale(write):
 
     path = write("set.yml", "partner: Côte d'Ivoire\n")
     code = "import sys; from reanalysis.parameters import *; print(read_parameter_set(Path(sys.argv[1])))"
-    env = {
-        "LC_ALL": "C",
-        "PYTHONCOERCECLOCALE": "0",
-        "PYTHONUTF8": "0",
-        "PYTHONIOENCODING": "utf-8",
-        "PYTHONPATH": str(Path(reanalysis.__file__).parents[1]),
-    }  # this test's own package
+    # a C locale without coercion: the default codec is ASCII; the package is the one tested
+    # here (under `make mutate`, the mutant: MUTANT_UNDER_TEST comes from os.environ)
+    env = dict(os.environ, LC_ALL="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0",
+               PYTHONIOENCODING="utf-8", PYTHONPATH=str(Path(reanalysis.__file__).parents[1]))  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code, str(path)], env=env, capture_output=True,
                           text=True, encoding="utf-8", timeout=60)  # fmt: skip
     assert done.stdout == "{'partner': \"Côte d'Ivoire\"}\n", done.stderr
