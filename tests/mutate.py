@@ -39,6 +39,7 @@ from mutmut.utils.file_utils import walk_mutatable_files  # noqa: E402
 
 STAMPS = ROOT / "mutants" / "reanalysis-fingerprints.json"
 STATS = ROOT / "mutants" / "mutmut-stats.json"
+STATS_CODE = "code when mutmut-stats.json was made"  # a key of STAMPS
 EQUIVALENT = ROOT / "tests" / "MUTANTS.md"
 THRESHOLD = 90.0  # percent of mutants killed, per module
 # A mutant is killed when the tests fail on it: an assertion, a time-out, or a crash of the test
@@ -260,11 +261,18 @@ def main() -> int:
         paths = [p for p in paths if module_name(p) in wanted]
     stamps = json.loads(STAMPS.read_text()) if STAMPS.exists() else {}
     ran = False
+    code = digest(sorted(walk_mutatable_files()))
     for path in [] if args.report else paths:
         now, last = fingerprints(path), stamps.get(str(path), {})
         names, why = to_run(path, now, last, args.full, args.survivors)
         if not why:
             continue
+        if stamps.get(STATS_CODE) != code:
+            # mutmut records which tests call which function once, and later only for new
+            # tests: an old test that now calls new or changed code would not be run on its
+            # mutants. So the record is made afresh when the code changed since it was made.
+            STATS.unlink(missing_ok=True)
+            stamps[STATS_CODE] = code
         ran = True
         print(f"\n== {module_name(path)}: {why}", flush=True)
         if names and not run_mutmut(names, args.jobs):

@@ -79,12 +79,11 @@ def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
     }
     if fmt not in readers:
         raise UnknownFormatError(path, None, None, fmt, f"one of {sorted(readers)}")
-    if format != "auto":  # a format named by the caller: its columns must be there
-        columns = read_header(path)
-        required = _required(columns)[fmt]
-        if not set(required) <= set(columns):
-            report(_missing(path, fmt, required, columns))
-            raise StopReading
+    columns = read_header(path)  # a format named by the caller may lack its columns
+    required = _required(columns)[fmt]
+    if not set(required) <= set(columns):
+        report(_missing(path, fmt, required, columns))
+        raise StopReading
     try:
         frame = readers[fmt](path)
     except (InputError, StopReading, OSError):
