@@ -167,9 +167,34 @@ def test_target_is_replaced_only_when_asked(client, write, tmp_path):
     assert pl.read_parquet(out).height == 6
 
 
+def test_parquet_columns_are_read_with_their_own_types(client, tmp_path):
+    # whole numbers with a gap (pandas' own types would make them floats on the way)
+    columns = COMTRADE_HEADER.strip().split(",")
+    rows = [("M", 202501, "X", "850511", "Japan", 1000.0), ("M", 202502, "X", "850511", "Japan",
+            2000.0), ("M", None, "X", "850511", "Japan", 3000.0)]  # fmt: skip
+    data = pl.DataFrame(rows, schema=columns, orient="row")
+    assert data.schema["period"] == pl.Int64
+    data.write_parquet(tmp_path / "a.parquet")
+    with pytest.raises(BadValueError) as in_memory:
+        load_customs(tmp_path / "a.parquet")
+    with pytest.raises(BadValueError) as err:
+        growth_on_cluster(tmp_path / "a.parquet", tmp_path / "g", client)
+    assert str(err.value) == str(in_memory.value) and err.value.line == 4
+
+
+def test_a_blank_key_cell_is_refused_as_the_reader_refuses_it(client, write, tmp_path):
+    path = write("c.csv", COMTRADE_HEADER + ROWS + "M,202504,X,850511,,5\n")
+    with pytest.raises(BadValueError) as in_memory:
+        load_customs(path)
+    with pytest.raises(BadValueError) as err:
+        growth_on_cluster(path, tmp_path / "g", client)
+    assert str(err.value) == str(in_memory.value) and err.value.column == "partnerDesc"
+
+
 def test_parquet_errors_name_the_file_and_row(client, extract, tmp_path):
     data = pl.read_parquet(extract / "parts" / "b.parquet")
-    bad = data.with_columns(netWgt=pl.when(pl.int_range(pl.len()) == 7_000).then(-5.0)
+    # in the file's third row group of 5,000 rows
+    bad = data.with_columns(netWgt=pl.when(pl.int_range(pl.len()) == 12_000).then(-5.0)
                             .otherwise(pl.col("netWgt")))  # fmt: skip
     folder = tmp_path / "parts"
     folder.mkdir()
@@ -178,7 +203,7 @@ def test_parquet_errors_name_the_file_and_row(client, extract, tmp_path):
     with pytest.raises(BadValueError) as err:
         growth_on_cluster(folder, tmp_path / "g", client)
     assert (err.value.file, err.value.line, err.value.column) == (
-        str(folder / "b.parquet"), 7_002, "netWgt")  # fmt: skip
+        str(folder / "b.parquet"), 12_002, "netWgt")  # fmt: skip
     bad.write_parquet(tmp_path / "one.parquet", row_group_size=5_000)
     with pytest.raises(BadValueError) as in_memory:
         load_customs(tmp_path / "one.parquet")

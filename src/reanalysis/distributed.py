@@ -72,7 +72,7 @@ def growth_on_cluster(
         groups = _row_groups(plan_)
         if not groups:  # no row at all: the reader says so
             _refuse_empty(plan_)
-        numbered = dd.from_map(_read_row_group, groups, plan=plan_, enforce_metadata=False,
+        numbered = dd.from_map(_read_row_group, groups, plan=plan_,
                                meta=_meta(_parquet_meta(plan_)))  # fmt: skip
     threads = sum(client.nthreads().values())
     wanted = partitions or max(threads, -(-plan_.rows // ROWS_PER_PARTITION))
