@@ -261,16 +261,18 @@ def main() -> int:
         paths = [p for p in paths if module_name(p) in wanted]
     stamps = json.loads(STAMPS.read_text()) if STAMPS.exists() else {}
     ran = False
+    # mutmut records which tests call which function once, and later only for new tests: an
+    # old test that now calls new or changed code would not be run on its mutants. So the
+    # record is made afresh when the code changed since it was made, and then the survivors
+    # of every module run are tried again (the new record may name more tests for them).
     code = digest(sorted(walk_mutatable_files()))
+    restats = stamps.get(STATS_CODE) != code
     for path in [] if args.report else paths:
         now, last = fingerprints(path), stamps.get(str(path), {})
-        names, why = to_run(path, now, last, args.full, args.survivors)
+        names, why = to_run(path, now, last, args.full, args.survivors or restats)
         if not why:
             continue
         if stamps.get(STATS_CODE) != code:
-            # mutmut records which tests call which function once, and later only for new
-            # tests: an old test that now calls new or changed code would not be run on its
-            # mutants. So the record is made afresh when the code changed since it was made.
             STATS.unlink(missing_ok=True)
             stamps[STATS_CODE] = code
         ran = True

@@ -65,28 +65,29 @@ def test_cluster_gives_the_single_machine_growth_frame(client, extract, tmp_path
 
 
 @pytest.fixture
-def twelve_codes(tmp_path) -> Path:
-    """12 commodity codes x 3 months, one partner: 12 groups of whole series, 36 rows."""
+def many_codes(tmp_path) -> Path:
+    """200 commodity codes x 3 months, one partner: 200 groups of whole series, 600 rows
+    (enough that no group of series asked for stays empty, whatever the hash)."""
     rows = [("M", f"2025{m:02d}", "X", str(280000 + 7 * c), "Japan", 1000.0 * m)
-            for c in range(12) for m in (1, 2, 3)]  # fmt: skip
-    path = tmp_path / "twelve.parquet"
+            for c in range(200) for m in (1, 2, 3)]  # fmt: skip
+    path = tmp_path / "many.parquet"
     pl.DataFrame(rows, schema=list(COMTRADE_HEADER.strip().split(",")), orient="row").write_parquet(
         path
     )
     return path
 
 
-def test_the_series_go_into_as_many_parts_as_asked(client, twelve_codes, tmp_path):
-    assert len(list(growth_on_cluster(twelve_codes, tmp_path / "g", client,
+def test_the_series_go_into_as_many_parts_as_asked(client, many_codes, tmp_path):
+    assert len(list(growth_on_cluster(many_codes, tmp_path / "g", client,
                                       partitions=3).iterdir())) == 3  # fmt: skip
 
 
-def test_by_default_a_part_holds_about_rows_per_partition_rows(client, twelve_codes, tmp_path,
+def test_by_default_a_part_holds_about_rows_per_partition_rows(client, many_codes, tmp_path,
                                                                  monkeypatch):  # fmt: skip
-    monkeypatch.setattr(distributed, "ROWS_PER_PARTITION", 10)  # 36 rows: 4 parts
-    assert len(list(growth_on_cluster(twelve_codes, tmp_path / "g", client).iterdir())) == 4
-    monkeypatch.setattr(distributed, "ROWS_PER_PARTITION", 100)  # 1 part, but 2 workers
-    assert len(list(growth_on_cluster(twelve_codes, tmp_path / "h", client).iterdir())) == 2
+    monkeypatch.setattr(distributed, "ROWS_PER_PARTITION", 160)  # 600 rows: 3.75, so 4 parts
+    assert len(list(growth_on_cluster(many_codes, tmp_path / "g", client).iterdir())) == 4
+    monkeypatch.setattr(distributed, "ROWS_PER_PARTITION", 1_000)  # 1 part, but 2 workers
+    assert len(list(growth_on_cluster(many_codes, tmp_path / "h", client).iterdir())) == 2
 
 
 def test_the_driver_never_loads_the_source_itself(client, extract, tmp_path, monkeypatch):
@@ -103,6 +104,7 @@ def test_the_result_is_staged_beside_the_target_whatever_the_temporary_folder(
     # a rename is atomic only within one file system: staging on another one (here /dev/shm,
     # a tmpfs) would fail at the end
     other = Path(tempfile.mkdtemp(dir="/dev/shm"))
+    assert os.stat(other).st_dev != os.stat(tmp_path).st_dev  # the premise: two file systems
     monkeypatch.setattr(tempfile, "tempdir", str(other))
     try:
         out = growth_on_cluster(write("c.csv", COMTRADE_HEADER + ROWS), tmp_path / "g", client)
@@ -180,6 +182,16 @@ def test_parquet_columns_are_read_with_their_own_types(client, tmp_path):
     with pytest.raises(BadValueError) as err:
         growth_on_cluster(tmp_path / "a.parquet", tmp_path / "g", client)
     assert str(err.value) == str(in_memory.value) and err.value.line == 4
+
+
+def test_dictionary_encoded_parquet_columns_are_read_as_their_values(client, extract, tmp_path):
+    # pandas writes its categoricals as Arrow dictionaries
+    data = pl.read_csv(extract / "c.csv", infer_schema=False).to_pandas()
+    data = data.astype({c: "category" for c in ("partnerDesc", "cmdCode", "flowCode")})
+    data.to_parquet(tmp_path / "cat.parquet", row_group_size=5_000)
+    out = growth_on_cluster(tmp_path / "cat.parquet", tmp_path / "g", client)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)),
+                       in_series_order(growth(load_customs(tmp_path / "cat.parquet"))))  # fmt: skip
 
 
 def test_a_blank_key_cell_is_refused_as_the_reader_refuses_it(client, write, tmp_path):

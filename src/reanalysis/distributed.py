@@ -126,7 +126,17 @@ def _parquet_meta(plan: Plan) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     table = pq.read_schema(plan.files[0]).empty_table().select(list(plan.columns))
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
+    return _to_pandas(table)
+
+
+def _to_pandas(table) -> pd.DataFrame:
+    """``table`` as pandas with Arrow types, dictionary-encoded columns decoded (the shuffle
+    cannot move Arrow dictionaries)."""
+    import pyarrow as pa
+
+    plain = [f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
+             for f in table.schema]  # fmt: skip
+    return table.cast(pa.schema(plain)).to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def _read_row_group(group: tuple[int, int, int], plan: Plan) -> pd.DataFrame:
@@ -136,7 +146,7 @@ def _read_row_group(group: tuple[int, int, int], plan: Plan) -> pd.DataFrame:
 
     file, g, first = group
     table = pq.ParquetFile(plan.files[file]).read_row_group(g, columns=list(plan.columns))
-    part = table.to_pandas(types_mapper=pd.ArrowDtype)
+    part = _to_pandas(table)
     return _numbered(part, plan.keys, file, np.arange(len(part), dtype=np.int64) + first + 2)
 
 
