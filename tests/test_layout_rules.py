@@ -277,3 +277,9 @@ def test_a_carriage_return_alone_in_a_block_that_ends_on_one_is_refused(write, m
     with pytest.raises(NotTextError) as raised:
         read_layout(Path(path))
     assert (raised.value.line, raised.value.found) == (1, b"\r")
+
+
+def test_a_column_name_with_a_quoted_line_break_keeps_it_as_written(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_bytes(b'a,"b\r\nc",d\r\n1,2,3\r\n')
+    assert read_layout(path).header == ["a", "b\r\nc", "d"]
