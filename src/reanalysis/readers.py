@@ -71,15 +71,15 @@ def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
     [18962.0, 18962.0, 18962.0]
     """
     path = Path(path)
-    fmt = detect_format(path) if format == "auto" else format
     readers: dict[str, Callable[[Path], pl.DataFrame]] = {
         "statements": read_statement_file,
         "tidy": read_tidy,
         "comtrade": read_comtrade,
     }
-    if fmt not in readers:
-        raise UnknownFormatError(path, None, None, fmt, f"one of {sorted(readers)}")
-    columns = read_header(path)  # a format named by the caller may lack its columns
+    if format != "auto" and format not in readers:
+        raise UnknownFormatError(path, None, None, format, f"one of {sorted(readers)}")
+    columns = read_header(path)  # read once: a format named by the caller may lack its columns
+    fmt = _detected(path, columns) if format == "auto" else format
     required = _required(columns)[fmt]
     if not set(required) <= set(columns):
         report(_missing(path, fmt, required, columns))
@@ -100,7 +100,11 @@ def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
 
 def detect_format(path: Path) -> str:
     """Name the format of ``path`` from its header; raise a typed error when none fits."""
-    columns = read_header(path)
+    return _detected(path, read_header(path))
+
+
+def _detected(path: Path, columns: list[str]) -> str:
+    """The format whose columns ``columns`` hold (see :func:`detect_format`)."""
     candidates = _required(columns)
     for name, required in candidates.items():
         if set(required) <= set(columns):
