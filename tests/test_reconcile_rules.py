@@ -341,3 +341,80 @@ def test_two_chains_equally_good_go_to_the_earlier_months_first_candidate(write)
     chosen = conflicts(read_statements(path)).filter("chosen")
     assert chosen.select("period", "value_t").rows() == [(D(2025, 1, 1), 101.0),
                                                          (D(2025, 2, 1), 205.0)]  # fmt: skip
+
+
+def test_a_stated_cumulative_comes_out_as_stated_not_rebuilt_from_the_running_sum(write):
+    # 23.7868215 + 23.787 - 23.787 is 23.7868214999..., which rounds to 23.786821: a stated
+    # cumulative and its rounding are taken as stated (to six decimals), not through the sum
+    path = write("s.csv", HEADER + "2025-01,export,ore,23.787,23.7868215,,,https://a.example/1,q\n")
+    assert reconcile(read_statements(path)).select(COLUMNS).rows() == [
+        ("ore", "export", D(2025, 1, 1), 1, 23.787, 23.786822, 0.0005, 5e-08, False, False, 1,
+         "https://a.example/1"),
+    ]  # fmt: skip
+
+
+def test_a_january_february_derived_from_a_later_cumulative_carries_its_rounding(write):
+    # no January, no February: March's cumulative less March is the two months together, its
+    # rounding that of both figures (0.5 + 0.5)
+    path = write("s.csv", HEADER + "2025-03,export,ore,5012,13235,,,https://a.example/3,q\n")
+    assert reconcile(read_statements(path)).select(COLUMNS).rows() == [
+        ("ore", "export", D(2025, 1, 1), 2, 8223.0, 8223.0, 1.0, 1.0, True, True, 0,
+         "https://a.example/3"),
+        ("ore", "export", D(2025, 3, 1), 1, 5012.0, 13235.0, 0.5, 0.5, False, False, 1,
+         "https://a.example/3"),
+    ]  # fmt: skip
+
+
+def test_figures_cluster_within_their_own_key_only(write):
+    # February's 11 agrees with its own 11.4 (0.4 < 0.5 + 0.05); it would also agree with
+    # January's 10.95, and clustered together with January it would leave 11.4 on its own
+    path = write("s.csv", HEADER +
+        "2025-01,export,ore,10.95,,,,https://a.example/1,q\n"
+        "2025-01,export,ore,30,,,,https://b.example/1,q\n"
+        "2025-02,export,ore,11,,,,https://c.example/2,q\n"
+        "2025-02,export,ore,11.4,,,,https://d.example/2,q\n"
+    )  # fmt: skip
+    listed = conflicts(read_statements(path)).select("period", "value_t", "chosen", "rule")
+    assert listed.rows() == [(D(2025, 1, 1), 10.95, True, "more precise"),
+                             (D(2025, 1, 1), 30.0, False, "more precise")]  # fmt: skip
+
+
+def test_equal_chains_go_to_the_earlier_month_whatever_the_order_of_the_file(write):
+    # as test_two_chains_equally_good_go_to_the_earlier_months_first_candidate, with
+    # February's lines before January's (lines 2 + 5 = 3 + 4 again)
+    path = write("s.csv", HEADER +
+        "2025-02,export,ore,203,,,,https://b.example/2,q\n"
+        "2025-01,export,ore,101,,,,https://a.example/1,q\n"
+        "2025-02,export,ore,205,,,,https://d.example/2,q\n"
+        "2025-01,export,ore,103,,,,https://c.example/1,q\n"
+        "2025-02,export_ytd,ore,,306,,,https://e.example/2,q\n"
+    )  # fmt: skip
+    chosen = conflicts(read_statements(path)).filter("chosen")
+    assert chosen.select("period", "value_t").rows() == [(D(2025, 1, 1), 101.0),
+                                                         (D(2025, 2, 1), 205.0)]  # fmt: skip
+
+
+def test_two_sources_stating_the_same_figure_agree_however_many_decimals_it_has(write):
+    # with nine decimals the two roundings (0.5e-9 each) add up to the float slack (1e-9):
+    # the slack must not make equal figures disagree
+    path = write("s.csv", HEADER +
+        "2025-01,export,ore,1.000000001,,,,https://a.example/1,q\n"
+        "2025-01,export,ore,1.000000001,,,,https://b.example/1,q\n"
+        "2025-01,export,ore,5,,,,https://c.example/1,q\n"
+        "2025-02,export,ore,2.0000000001,,,,https://a.example/2,q\n"
+        "2025-02,export,ore,2.0000000002,,,,https://b.example/2,q\n"
+        "2025-03,export,ore,3.000000001,,,,https://a.example/3,q\n"
+        "2025-03,export,ore,3.000000001300,,,,https://b.example/3,q\n"
+        "2025-03,export,ore,7,,,,https://c.example/3,q\n"
+    )  # fmt: skip
+    listed = conflicts(read_statements(path)).select("period", "value_t", "n_sources", "rule")
+    assert listed.rows() == [
+        (D(2025, 1, 1), 1.000000001, 2, "more distinct sources"),
+        (D(2025, 1, 1), 5.0, 1, "more distinct sources"),
+        # adjacent figures at the tenth decimal do not agree: each is its own candidate
+        (D(2025, 2, 1), 2.0000000001, 1, "first in the file"),
+        (D(2025, 2, 1), 2.0000000002, 1, "first in the file"),
+        # 3e-10 apart, within 0.5e-9 + 0.5e-12: they agree, the more precise one stands for both
+        (D(2025, 3, 1), 3.0000000013, 2, "more distinct sources"),
+        (D(2025, 3, 1), 7.0, 1, "more distinct sources"),
+    ]

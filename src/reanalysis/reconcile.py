@@ -187,7 +187,8 @@ def _clusters(multi: pl.DataFrame) -> pl.Series:
         reps: list[tuple[float, float]] = []
         for i, value, hu in group.select("i", "value_t", "half_unit_t").iter_rows():
             for k, (rep, rep_hu) in enumerate(reps):
-                if abs(value - rep) < hu + rep_hu - EPS:
+                bound = hu + rep_hu  # less a slack against float noise, smaller for tiny bounds
+                if abs(value - rep) < bound - min(EPS, bound * 1e-6):
                     ids[i] = k
                     break
             else:
