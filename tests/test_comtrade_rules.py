@@ -174,6 +174,20 @@ def test_a_parquet_file_that_cannot_be_read_is_named_with_the_reader_s_own_words
     assert said and said != "ComputeError"
 
 
+def test_a_parquet_reader_s_long_message_is_cut_to_its_first_160_characters(tmp_path, monkeypatch):
+    path = tmp_path / "whole.parquet"
+    pl.DataFrame([row("202501")]).write_parquet(path)
+    said = "".join(f"{i:05d} " for i in range(60))  # 360 characters, each position distinct
+
+    def broken(*args, **kwargs):
+        raise pl.exceptions.ComputeError(f"  {said}\nsecond line")
+
+    monkeypatch.setattr(pl, "read_parquet_schema", broken)
+    with pytest.raises(CorruptFileError) as err:
+        read_statements(path)
+    assert (err.value.found, err.value.expected) == (said[:160], "a complete Parquet file")
+
+
 def test_a_parquet_file_damaged_inside_its_data_is_named_with_the_reader_s_own_words(tmp_path):
     path = tmp_path / "damaged.parquet"
     pl.DataFrame([row(f"2025{m:02d}") for m in range(1, 13)] * 50).write_parquet(

@@ -82,6 +82,17 @@ def test_events_come_in_date_order_and_a_zero_pre_mean_gives_no_deviation():
     ]
 
 
+def test_each_event_s_months_run_from_first_to_last_whatever_the_order_of_the_events():
+    # the sort on event and measure alone is not stable: with many rows per event it reorders
+    # the offsets within an event
+    series = _series({D(2025, m, 1): float(m) for m in range(1, 13)})
+    dates = [D(2025, 9, 2), D(2025, 5, 2), D(2025, 7, 2), D(2025, 3, 2)]
+    events = pl.DataFrame({"measure": ["D", "B", "C", "A"], "date": dates})
+    study = event_study(series, events, months=12)
+    assert study["measure"].to_list() == [m for m in "ABCD" for _ in range(25)]
+    assert study["offset"].to_list() == list(range(-12, 13)) * 4
+
+
 @pytest.mark.parametrize("months", [0, -1])
 def test_an_event_study_without_a_month_before_the_event_is_refused(months):
     with pytest.raises(ValueError) as raised:

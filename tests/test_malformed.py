@@ -364,6 +364,17 @@ def test_a_parser_failure_after_the_layout_check_is_still_typed(write, monkeypat
     assert (err.found, err.expected) == ("a parser bug", "a CSV file a parser can read")
 
 
+def test_a_parser_s_long_message_is_cut_to_its_first_160_characters(write, monkeypatch):
+    said = "".join(f"{i:05d} " for i in range(60))  # 360 characters, each position distinct
+
+    def broken(*args, **kwargs):
+        raise pl.exceptions.ComputeError(said + "\nsecond line")
+
+    monkeypatch.setattr(pl, "scan_csv", broken)
+    err = fails(write("t.csv", TIDY + ROW), CorruptFileError, None)
+    assert err.found == said[:160]
+
+
 def test_comtrade_numbers_with_spaces_are_read_through_text(write):
     got = load_customs(write("c.csv", COMTRADE + "M, 202501 ,X,850511,Japan,7000 , 1 \n"))
     assert got.select("period", "value_t", "value_usd").row(0) == (dt.date(2025, 1, 1), 7.0, 1.0)
@@ -374,6 +385,19 @@ def test_an_empty_text_table_is_an_empty_file(write):
 
     with pytest.raises(EmptyFileError):
         read_text_csv(write("events.csv", b""))
+
+
+def test_a_text_table_the_parser_fails_on_names_its_file(write, monkeypatch):
+    from reanalysis.readers import read_text_csv
+
+    def broken(*args, **kwargs):
+        raise pl.exceptions.ComputeError("a parser bug")
+
+    path = write("events.csv", "date,kind\n2025-04-04,announcement\n")
+    monkeypatch.setattr(pl, "scan_csv", broken)
+    with pytest.raises(CorruptFileError) as err:
+        read_text_csv(path)
+    assert (err.value.file, err.value.found) == (str(path), "a parser bug")
 
 
 def test_a_long_and_a_short_row_in_one_block_are_both_found(write, monkeypatch):

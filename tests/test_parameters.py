@@ -185,7 +185,10 @@ def test_only_the_first_parameters_cell_and_its_named_literal_assignments_count(
     path = notebook(
         tmp_path,
         ("before = 1", []),
-        ('x: int = 3\ny = "a"\nz: str\nsettings.width = 2\nlimit = [1, 2]', ["parameters"]),
+        (
+            'import math\nx: int = 3\ny = "a"\nz: str\nsettings.width = 2\nlimit = [1, 2]\nprint(y)',
+            ["parameters"],
+        ),
         ("later = 2", ["parameters"]),
     )
     assert defined_parameters(path) == {"x": 3, "y": "a", "limit": [1, 2]}
