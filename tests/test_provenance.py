@@ -61,6 +61,31 @@ def test_a_sidecar_missing_a_field_names_it(tmp_path):
         read_sidecar(data)
 
 
+def test_a_sidecar_is_read_as_utf_8_whatever_the_locale(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import reanalysis
+
+    data = tmp_path / "x.csv"
+    data.write_text("a\n1\n")
+    fields = "".join(f"{k}: x\n" for k in ("title", "description", "sources", "access_date",
+                                            "licence", "sha256", "refresh", "columns"))  # fmt: skip
+    (tmp_path / "x.csv.meta.yml").write_text(
+        fields + "producer: 海关总署 (Côte)\n", encoding="utf-8"
+    )
+    code = "import sys; from reanalysis.provenance import *; print(read_sidecar(sys.argv[1])['producer'])"
+    # a C locale without coercion: the default codec is ASCII; the package is the one tested
+    # here (under `make mutate`, the mutant: MUTANT_UNDER_TEST comes from os.environ)
+    env = dict(os.environ, LC_ALL="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0",
+               PYTHONIOENCODING="utf-8", PYTHONPATH=str(Path(reanalysis.__file__).parents[1]))  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code, str(data)], env=env, capture_output=True,
+                          text=True, encoding="utf-8", timeout=60)  # fmt: skip
+    assert done.stdout == "海关总署 (Côte)\n", done.stderr
+
+
 def _raw_folder(tmp_path, monkeypatch):
     """A data/raw of two data files with sidecars (one in a subfolder), a note and a cache."""
     monkeypatch.setattr(paths, "RAW", tmp_path / "raw")

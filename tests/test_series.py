@@ -69,6 +69,16 @@ def test_a_bound_that_is_not_a_month_is_refused_naming_the_parameter(value):
         month_bound(value, "end")
 
 
+def test_select_series_names_the_bound_that_is_not_a_month():
+    frame = canonical([(D(2025, 3, 1), 100.0)])
+    with pytest.raises(ValueError, match=r"^start: expected a month written YYYY-MM \(e\.g\. "
+                       r"2025-01\), found '2025-3'$"):  # fmt: skip
+        select_series(frame, commodity="ore", start="2025-3", end="2025-04")
+    with pytest.raises(ValueError, match=r"^end: expected a month written YYYY-MM \(e\.g\. "
+                       r"2025-01\), found 'April'$"):  # fmt: skip
+        select_series(frame, commodity="ore", start="2025-03", end="April")
+
+
 SHIPPED = ra.load_customs()
 SERIES = SHIPPED.select("commodity", "flow", "partner").unique().sort(pl.all()).rows()
 MONTHS = pl.date_range(D(2017, 1, 1), D(2026, 1, 1), "1mo", eager=True).to_list()

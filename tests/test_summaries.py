@@ -14,6 +14,7 @@ from reanalysis.summaries import (
     growth_headline,
     reported_headline,
     series_headline,
+    weights_headline,
 )
 
 D = dt.date
@@ -154,4 +155,114 @@ def test_front_loading_headline_says_when_a_window_or_band_is_missing():
     assert headline_of([no_excess, tried]).endswith(
         "Anticipation window not estimated; payback over the post window (1 month) -20 t (1 of 2 "
         "baselines ran)."
+    )
+
+
+def _growth_row(period: dt.date, months: int = 1, **values: object) -> pl.DataFrame:
+    row = {"period": period, "months": months, "value_t": 10.0, "mom_pct": 5.0, "mom_note": None,
+           "yoy_pct": 2.0, "yoy_note": None, "ytd_t": None, "ytd_yoy_pct": None,
+           "ytd_yoy_note": None} | values  # fmt: skip
+    return pl.DataFrame([row], schema_overrides={"mom_note": pl.String, "yoy_note": pl.String,
+                        "ytd_yoy_note": pl.String, "ytd_t": pl.Float64, "mom_pct": pl.Float64,
+                        "yoy_pct": pl.Float64, "ytd_yoy_pct": pl.Float64})  # fmt: skip
+
+
+def test_february_compares_with_january_and_a_comparison_without_a_note_says_so():
+    f = _growth_row(D(2025, 2, 1), mom_pct=None)
+    assert growth_headline(f, "2025-02-01") == (
+        "February 2025: 10.0 t, no comparison with January (not computable), +2.0% on February 2024"
+    )
+    assert growth_headline(f, "2025-02") == growth_headline(f, D(2025, 2, 1))
+
+
+def test_the_series_headline_counts_the_events_inside_its_months_only():
+    series = pl.DataFrame(
+        {"period": [D(2025, 1, 1), D(2025, 3, 1), D(2025, 4, 1)], "months": [2, 1, 1],
+         "value_t": [8511.0, 5666.3, 4784.8], "has_conflict": [False, False, False]}
+    )  # fmt: skip
+
+    def events(*days: dt.date) -> pl.DataFrame:
+        return pl.DataFrame({"date": list(days)}, schema={"date": pl.Date})
+
+    # April has 30 days: an event on 1 May is after the series, one on 1 January is in it
+    inside = events(D(2025, 1, 1), D(2025, 4, 30), D(2024, 12, 31), D(2025, 5, 1), D(2025, 5, 2))
+    assert series_headline(series, inside) == (
+        "April 2025: 4,784.8 t; January-February 2025 to April 2025: 3 published figures, "
+        "0 on which sources disagreed, 2 licence events"
+    )
+    # a series ending in a combined January-February ends with February (28 days in 2025)
+    jf = series.head(1)
+    assert series_headline(jf, events(D(2025, 2, 28), D(2025, 3, 1))) == (
+        "January-February 2025: 8,511.0 t; January-February 2025 to January-February 2025: "
+        "1 published figure, 0 on which sources disagreed, 1 licence event"
+    )
+    december = series.with_columns(period=pl.lit(D(2024, 12, 1)), months=pl.lit(1)).head(1)
+    assert series_headline(december, events(D(2024, 12, 31), D(2025, 1, 1))).endswith(
+        "1 licence event"
+    )
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "counts"),
+    [
+        (["differs"], "Of 1 published percentage, 0 agree with the data within the rounding, 1 differs and 0"),
+        (["agrees", "agrees", "differs", "differs"], "Of 4 published percentages, 2 agree with the data within the rounding, 2 differ and 0"),
+        (["agrees", "not computable"], "Of 2 published percentages, 1 agrees with the data within the rounding, 0 differ and 1"),
+    ],
+)  # fmt: skip
+def test_reported_headline_counts_verdicts_that_are_absent_as_zero(verdicts, counts):
+    assert reported_headline(pl.DataFrame({"verdict": verdicts})) == f"{counts} cannot be computed"
+
+
+def test_front_loading_headline_counts_bands_that_exclude_zero_strictly():
+    def band(low: float, high: float) -> dict:
+        return {"method": "pre_mean", "payback_t": 1.0, "net_t": 1.0, "net_low_t": low,
+                "net_high_t": high}  # fmt: skip
+
+    # touching zero does not exclude it; half a tonne on either side does
+    for low, high, clear in ((0.0, 2.0, 0), (0.5, 2.0, 1), (-2.0, 0.0, 0), (-2.0, -0.5, 1)):
+        assert f"(excluding zero: {clear} of 1)" in headline_of([band(low, high)])
+
+
+def test_front_loading_headline_counts_a_baseline_that_gives_only_a_net():
+    assert headline_of([{"method": "pre_mean", "net_t": 50.0}]).startswith(
+        "m: net +50 t against the baselines over the event window, no band. Verdict"
+    )
+
+
+def test_weights_headline_lists_reasons_by_count_then_by_name():
+    reasons = ["b reason", "a reason", "c reason", "c reason", None]
+    f = pl.DataFrame({"reporter": "China", "commodity": "250410", "flow": "export",
+                      "partner": "World", "value_t": [None] * 5 + [3.0],
+                      "weight_estimated": [False] * 6, "missing_reason": reasons + [None]})  # fmt: skip
+    assert weights_headline(f) == (
+        "Weights: none of 6 months estimated by the source; 2 months without tonnage: c reason; "
+        "1 month without tonnage: no monthly figure stated; 1 month without tonnage: a reason; "
+        "1 month without tonnage: b reason"
+    )
+
+
+def test_the_series_headline_counts_events_from_its_first_day_to_its_last_month_inclusive():
+    def series(*rows: tuple) -> pl.DataFrame:
+        return pl.DataFrame(list(rows), schema=["period", "months", "value_t", "has_conflict"],
+                            orient="row")  # fmt: skip
+
+    def events(*days: dt.date) -> pl.DataFrame:
+        return pl.DataFrame({"date": list(days)}, schema={"date": pl.Date})
+
+    to_january = series((D(2024, 12, 1), 1, 4392.1, False), (D(2025, 1, 1), 1, 3000.0, True))
+    # 30 November is before the series and 1 February after it; 1 December is its first day
+    assert series_headline(to_january, events(D(2024, 11, 30), D(2024, 12, 1), D(2025, 2, 1))) == (
+        "January 2025: 3,000.0 t; December 2024 to January 2025: 2 published figures, "
+        "1 on which sources disagreed, 1 licence event"
+    )
+    assert series_headline(to_january, events(D(2024, 12, 1), D(2025, 1, 31))) == (
+        "January 2025: 3,000.0 t; December 2024 to January 2025: 2 published figures, "
+        "1 on which sources disagreed, 2 licence events"
+    )
+    # a series ending in a combined January-February ends on 28 February
+    to_february = series((D(2024, 12, 1), 1, 4392.1, False), (D(2025, 1, 1), 2, 8511.0, False))
+    assert series_headline(to_february, events(D(2025, 2, 28))) == (
+        "January-February 2025: 8,511.0 t; December 2024 to January-February 2025: "
+        "2 published figures, 0 on which sources disagreed, 1 licence event"
     )

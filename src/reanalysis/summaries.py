@@ -18,7 +18,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")  # fmt: skip
 
 
-def _month(period: dt.date, months: int = 1) -> str:
+def _month(period: dt.date, months: int) -> str:
     if months == 2:
         return f"January-February {period.year}"
     return f"{MONTHS[period.month - 1]} {period.year}"
@@ -86,13 +86,15 @@ def series_headline(series: pl.DataFrame, events: pl.DataFrame) -> str:
     if rows.height == 0:
         return "No tonnage in this series."
     first, last = rows.row(0, named=True), rows.row(-1, named=True)
-    end = last["period"] + dt.timedelta(days=31 * last["months"])
+    after = last["period"].month + last["months"]  # the month after the span (13: next January)
+    end = dt.date(last["period"].year + (after - 1) // 12, (after - 1) % 12 + 1, 1)
     n_events = events.filter(pl.col("date").is_between(first["period"], end, closed="left")).height
     conflicts = int(rows["has_conflict"].sum())
     return (
         f"{_month(last['period'], last['months'])}: {last['value_t']:,.1f} t; "
         f"{_month(first['period'], first['months'])} to {_month(last['period'], last['months'])}: "
-        f"{rows.height} published figures, {conflicts} on which sources disagreed, "
+        f"{rows.height} published figure{'' if rows.height == 1 else 's'}, {conflicts} on which "
+        "sources disagreed, "
         f"{n_events} licence event{'' if n_events == 1 else 's'}"
     )
 
@@ -108,7 +110,8 @@ def reported_headline(reported: pl.DataFrame) -> str:
     agree, differ = counts.get("agrees", 0), counts.get("differs", 0)
     other = reported.height - agree - differ
     return (
-        f"Of {reported.height} published percentages, {agree} agree{'s' if agree == 1 else ''} "
+        f"Of {reported.height} published percentage{'' if reported.height == 1 else 's'}, "
+        f"{agree} agree{'s' if agree == 1 else ''} "
         f"with the data within the rounding, {differ} differ{'s' if differ == 1 else ''} and "
         f"{other} cannot be computed"
     )
