@@ -1,0 +1,116 @@
+"""The bounded-memory path (reanalysis.dataset) on the edges of its bookkeeping: the progress
+bar's last step, text read as written, and errors moved from a batch file back to the source."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import reanalysis
+import reanalysis.dataset as dataset
+from reanalysis import load_customs
+from reanalysis.dataset import growth_dataset
+from reanalysis.errors import (
+    BadValueError,
+    CorruptFileError,
+    DuplicateRowError,
+    EmptyFileError,
+    MissingColumnError,
+)
+from reanalysis.readers import COMTRADE_REQUIRED
+
+HEADER = ",".join(COMTRADE_REQUIRED) + "\n"
+ROWS = "".join(
+    f"M,2025{m:02d},X,850511,{p},{m}000\n" for p in ("Japan", "Korea") for m in (1, 2, 3)
+)
+
+
+def last_state(err: str) -> str:
+    return err.split("\r")[-1].strip()
+
+
+def test_the_bar_ends_full_with_one_batch_and_at_the_split_with_none(write, tmp_path, capsys):
+    growth_dataset(write("c.csv", HEADER + ROWS), tmp_path / "g")  # the split, then one batch
+    last = last_state(capsys.readouterr().err)
+    assert last.startswith("growth: 100%|") and " 2/2 [" in last
+    empty = pl.read_csv(HEADER.encode(), schema_overrides={"cmdCode": pl.String})
+    empty.write_parquet(tmp_path / "e.parquet")
+    with pytest.raises(EmptyFileError):
+        growth_dataset(tmp_path / "e.parquet", tmp_path / "h")
+    assert " 1/1 [" in last_state(capsys.readouterr().err)
+
+
+def test_an_iso_8859_1_csv_is_copied_as_utf_8_whatever_the_locale(write, tmp_path):
+    path = write("c.csv", (HEADER + ROWS.replace("Korea", "Côte d'Ivoire")).encode("iso-8859-1"))
+    code = (
+        "import sys, polars as pl; from reanalysis.dataset import growth_dataset; "
+        "out = growth_dataset(sys.argv[1], sys.argv[2], progress=False); "
+        "print(sorted(pl.read_parquet(out)['partner'].cast(pl.String).unique()))"
+    )
+    # a C locale without coercion: the default codec is ASCII; the package is the one tested
+    # here (under `make mutate`, the mutant: MUTANT_UNDER_TEST comes from os.environ)
+    env = dict(os.environ, LC_ALL="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0",
+               PYTHONIOENCODING="utf-8", PYTHONPATH=str(Path(reanalysis.__file__).parents[1]))  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path / "g")], env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)  # fmt: skip
+    assert done.stdout == "[\"Côte d'Ivoire\", 'Japan']\n", done.stderr
+
+
+def test_codes_keep_their_leading_zeros(write, tmp_path):
+    path = write("c.csv", HEADER + ROWS.replace("850511", "080510"))
+    got = pl.read_parquet(growth_dataset(path, tmp_path / "g", progress=False))
+    assert got["commodity"].cast(pl.String).unique().to_list() == ["080510"]
+
+
+def test_an_error_on_a_batch_s_first_row_names_the_source_line(write, tmp_path):
+    # the empty line is not a row: the bad row is line 3 of the source, line 2 of its batch
+    path = write(
+        "c.csv", HEADER + "\nM,202501,X,850511,Japan,-5\n" + ROWS[ROWS.index("M,202502") :]
+    )
+    with pytest.raises(BadValueError) as in_memory:
+        load_customs(path)
+    with pytest.raises(BadValueError) as bounded:
+        growth_dataset(path, tmp_path / "g", progress=False)
+    assert (bounded.value.file, bounded.value.line, bounded.value.column) == (
+        str(path),
+        3,
+        "netWgt",
+    )
+    assert str(bounded.value) == str(in_memory.value)
+
+
+def test_a_line_named_in_the_expected_text_is_the_source_s(write, tmp_path):
+    # after the empty line every batch line is one less than the source's
+    path = write("c.csv", HEADER + "\n" + ROWS + "M,202502,X,850511,Japan,7\n")
+    with pytest.raises(DuplicateRowError) as in_memory:
+        load_customs(path)
+    with pytest.raises(DuplicateRowError) as bounded:
+        growth_dataset(path, tmp_path / "g", progress=False)
+    assert "as line 4 (2 t)" in bounded.value.expected
+    assert str(bounded.value) == str(in_memory.value)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [CorruptFileError("batch", None, None, "a parser bug", "a CSV file a parser can read"),
+     MissingColumnError("batch", 1, "netWgt", "period,flowCode", "a netWgt column")],
+)  # fmt: skip
+def test_an_error_not_about_a_row_names_the_source_and_keeps_the_rest(
+    write, tmp_path, monkeypatch, error
+):
+    path = write("c.csv", HEADER + ROWS)
+
+    def failing(source, **kwargs):  # the reader fails on a batch file, never on the source
+        if Path(source).parent.parent.name == "batches":
+            raise error
+        return load_customs(source, **kwargs)
+
+    monkeypatch.setattr(dataset, "load_customs", failing)
+    with pytest.raises(type(error)) as err:
+        growth_dataset(path, tmp_path / "g", progress=False)
+    got = err.value
+    assert (got.file, got.line, got.column, got.found, got.expected) == (
+        str(path), error.line, error.column, error.found, error.expected)  # fmt: skip
