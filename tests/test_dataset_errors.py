@@ -43,8 +43,11 @@ def test_the_bar_ends_full_with_one_batch_and_at_the_split_with_none(write, tmp_
     assert " 1/1 [" in last_state(capsys.readouterr().err)
 
 
-def test_an_iso_8859_1_csv_is_copied_as_utf_8_whatever_the_locale(write, tmp_path):
+def test_an_iso_8859_1_csv_is_copied_as_utf_8_here_and_under_a_c_locale(write, tmp_path):
     path = write("c.csv", (HEADER + ROWS.replace("Korea", "Côte d'Ivoire")).encode("iso-8859-1"))
+    # run here too: mutmut runs a test on a function's mutants only if the test process calls it
+    here = pl.read_parquet(growth_dataset(path, tmp_path / "here", progress=False))
+    assert sorted(here["partner"].cast(pl.String).unique()) == ["Côte d'Ivoire", "Japan"]
     code = (
         "import sys, polars as pl; from reanalysis.dataset import growth_dataset; "
         "out = growth_dataset(sys.argv[1], sys.argv[2], progress=False); "

@@ -121,13 +121,15 @@ def test_a_set_is_read_as_the_mapping_it_writes(write):
         "robust": True}  # fmt: skip
 
 
-def test_a_set_is_read_as_utf_8_whatever_the_locale(write):
+def test_a_set_is_read_as_utf_8_here_and_under_a_c_locale(write):
     import subprocess
     import sys
 
     import reanalysis
 
     path = write("set.yml", "partner: Côte d'Ivoire\n")
+    # read here too: mutmut runs a test on a function's mutants only if the test process calls it
+    assert read_parameter_set(path) == {"partner": "Côte d'Ivoire"}
     code = "import sys; from reanalysis.parameters import *; print(read_parameter_set(Path(sys.argv[1])))"
     # a C locale without coercion: the default codec is ASCII; the package is the one tested
     # here (under `make mutate`, the mutant: MUTANT_UNDER_TEST comes from os.environ)

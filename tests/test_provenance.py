@@ -61,7 +61,7 @@ def test_a_sidecar_missing_a_field_names_it(tmp_path):
         read_sidecar(data)
 
 
-def test_a_sidecar_is_read_as_utf_8_whatever_the_locale(tmp_path):
+def test_a_sidecar_is_read_as_utf_8_here_and_under_a_c_locale(tmp_path):
     import os
     import subprocess
     import sys
@@ -76,6 +76,8 @@ def test_a_sidecar_is_read_as_utf_8_whatever_the_locale(tmp_path):
     (tmp_path / "x.csv.meta.yml").write_text(
         fields + "producer: 海关总署 (Côte)\n", encoding="utf-8"
     )
+    # read here too: mutmut runs a test on a function's mutants only if the test process calls it
+    assert read_sidecar(data)["producer"] == "海关总署 (Côte)"
     code = "import sys; from reanalysis.provenance import *; print(read_sidecar(sys.argv[1])['producer'])"
     # a C locale without coercion: the default codec is ASCII; the package is the one tested
     # here (under `make mutate`, the mutant: MUTANT_UNDER_TEST comes from os.environ)

@@ -196,6 +196,10 @@ def test_the_series_headline_counts_the_events_inside_its_months_only():
         "January-February 2025: 8,511.0 t; January-February 2025 to January-February 2025: "
         "1 published figure, 0 on which sources disagreed, 1 licence event"
     )
+    november = series.with_columns(period=pl.lit(D(2024, 11, 1)), months=pl.lit(1)).head(1)
+    assert series_headline(november, events(D(2024, 11, 30), D(2024, 12, 1))).endswith(
+        "1 licence event"
+    )
     december = series.with_columns(period=pl.lit(D(2024, 12, 1)), months=pl.lit(1)).head(1)
     assert series_headline(december, events(D(2024, 12, 31), D(2025, 1, 1))).endswith(
         "1 licence event"
