@@ -57,6 +57,27 @@ def test_batches_give_the_in_memory_growth_frame_row_for_row(extract, tmp_path, 
         assert keys.join(others, on="commodity").height == 0
 
 
+class TinyAutomaticFiles(pl.PartitionBy):
+    """Polars' ``PartitionBy`` with its automatic file size (a new file past 4 GiB of a
+    partition in memory) cut to one byte, so that a test batch is past it."""
+
+    def __init__(self, base_path, *, approximate_bytes_per_file="auto", **kwargs):
+        if approximate_bytes_per_file == "auto":
+            approximate_bytes_per_file = 1
+        super().__init__(base_path, approximate_bytes_per_file=approximate_bytes_per_file, **kwargs)
+
+
+@pytest.mark.parametrize("name", ["c.csv", "c.parquet"])
+def test_a_batch_past_polars_automatic_file_size_stays_one_file(extract, tmp_path, monkeypatch, name):
+    """Left to itself Polars cuts a batch past 4 GiB into files, and each file would then be
+    read as a batch of its own, a series straddling two; a batch is one file whatever its size."""
+    monkeypatch.setattr(pl, "PartitionBy", TinyAutomaticFiles)
+    out = growth_dataset(extract / name, tmp_path / "g", progress=False)  # one batch
+    assert [p.name for p in out.iterdir()] == ["part-00000.parquet"]
+    expected = growth(load_customs(extract / name))
+    assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))
+
+
 def test_a_folder_of_parquet_files_is_one_input(extract, tmp_path):
     data = pl.read_parquet(extract / "c.parquet")
     (tmp_path / "in" / "year=2021").mkdir(parents=True)
