@@ -68,7 +68,9 @@ class TinyAutomaticFiles(pl.PartitionBy):
 
 
 @pytest.mark.parametrize("name", ["c.csv", "c.parquet"])
-def test_a_batch_past_polars_automatic_file_size_stays_one_file(extract, tmp_path, monkeypatch, name):
+def test_a_batch_past_polars_automatic_file_size_stays_one_file(
+    extract, tmp_path, monkeypatch, name
+):
     """Left to itself Polars cuts a batch past 4 GiB into files, and each file would then be
     read as a batch of its own, a series straddling two; a batch is one file whatever its size."""
     monkeypatch.setattr(pl, "PartitionBy", TinyAutomaticFiles)
