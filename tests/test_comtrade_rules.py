@@ -286,3 +286,46 @@ def test_a_file_whose_only_byte_not_in_utf8_is_in_an_unread_column_name_is_read_
     text = header + "\nM,202501,X,850511,Côte d'Ivoire,1000,\n"
     path = write("c.csv", text.encode("utf-8").replace(b"\xc2\x80", b"\x80"))
     assert read_statements(path)["partner"].cast(pl.String).to_list() == ["CÃ´te d'Ivoire"]
+
+
+def test_a_parquet_file_with_typed_codes_reads_as_its_csv(tmp_path):
+    # Codes stored as integers (motCode, partner2Code, qtyUnitCode) and flags as booleans, as
+    # a Parquet conversion keeps them: compared as stored, with the same result as the text of
+    # a CSV. January: a total and its part by air (set aside); February: netWgt blank, qty in
+    # kg, estimated; March: qty in another unit only; April: a part by customs procedure
+    # (motCode 0, the total's) without a total, reported at its customsCode.
+    rows = [row("202501", kg=1500.0), row("202501", kg=500.0, mot=1000),
+            row("202502", kg=None, qty=2500.0, qty_estimated=True),
+            row("202503", kg=None, qty=7.0, qty_unit=5, kg_estimated=True),
+            row("202504", kg=9.0, customs="C01")]  # fmt: skip
+    rows[0]["isNetWgtEstimated"] = None  # blank: not estimated
+    frame = pl.DataFrame(rows)
+    assert (frame["motCode"].dtype, frame["qtyUnitCode"].dtype) == (pl.Int64, pl.Int64)
+    assert frame["isQtyEstimated"].dtype == pl.Boolean
+    frame.write_parquet(parquet := tmp_path / "typed.parquet")
+    csv = write_csv(tmp_path / "typed.csv", rows)
+    expected = ("a total row for that key (motCode 0, customsCode C00, partner2Code 0, mosCode "
+                "0): download with the breakdowns set to their totals, or keep the total rows")  # fmt: skip
+    for path in (csv, parquet):
+        assert problems_of(path) == [
+            ("MissingTotalError", str(path), 6, "customsCode",
+             "breakdown rows only, for China X 850511 World 202504", expected),
+        ]  # fmt: skip
+    rows.pop()
+    frame.head(4).write_parquet(parquet)
+    csv = write_csv(csv, rows)
+    columns = ("line", "value_t", "weight_source", "weight_estimated", "missing_reason")
+    for path in (csv, parquet):
+        assert read_statements(path).select(columns).rows() == [
+            (2, 1.5, "netWgt", False, None), (4, 2.5, "qty", True, None),
+            (5, None, None, False, NO_WEIGHT),
+        ], path  # fmt: skip
+
+
+def test_a_code_no_integer_is_written_as_never_matches_an_integer_column(tmp_path):
+    # customsCode stored as integers: none is the total's C00, so every row is a part
+    frame = pl.DataFrame([row("202501")]).with_columns(customsCode=pl.lit(0, pl.Int32))
+    frame.write_parquet(path := tmp_path / "customs.parquet")
+    assert [p[3:5] for p in problems_of(path)] == [
+        ("customsCode", "breakdown rows only, for China X 850511 World 202501")
+    ]

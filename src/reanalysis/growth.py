@@ -57,6 +57,7 @@ NOTES = (
     NOT_ON_ESTIMATES,
 )  # fmt: skip
 Note = pl.Enum(NOTES)
+_ON_ESTIMATES = [n for n in NOTES if ESTIMATED in n]  # the notes of a figure on an estimate
 _NOTE_LOOKUP = pl.Series([*NOTES, None], dtype=Note)  # note codes to notes, by gathering
 
 
@@ -301,7 +302,9 @@ def unit_values(
     parts = comparisons(priced, kinds=("mom", "yoy"), grid=grid, threads=threads)
     columns = {"usd_per_t": priced.select(pl.when(~estimated).then("value_t")).to_series()}
     for name, part in parts.items():
-        leans = pl.col("note").cast(pl.String).str.contains(ESTIMATED).fill_null(False)
+        leans = (
+            pl.col("note").is_in(pl.Series(_ON_ESTIMATES, dtype=Note).implode()).fill_null(False)
+        )
         part = part.select(
             pct=pl.when(~leans).then("pct"),
             note=pl.when(leans).then(pl.lit(NOT_ON_ESTIMATES, Note)).otherwise("note"),

@@ -240,7 +240,8 @@ def _read_parquet(
     try:
         frame = frame.cast(schema)
     except PARSE_ERRORS:
-        as_text = frame.with_columns(pl.col(list(schema)).cast(pl.String))
+        typed = [c for c, t in schema.items() if t != pl.Boolean]  # a flag stays as stored
+        as_text = frame.with_columns(pl.col(typed).cast(pl.String))
         frame = _numbers_from_text(path, as_text, schema, expected)
     return frame.select("line", *schema)
 
@@ -330,7 +331,9 @@ def check_quantity(frame: pl.DataFrame, path: Path, column: str, what: str) -> N
 def parse_flag(frame: pl.DataFrame, path: Path, column: str) -> pl.Expr:
     """A text column of flags (``FLAGS``) as Boolean, blank as false; anything else reported
     (and read as false while collecting). Checked on the distinct values first (cheap on a
-    categorical column)."""
+    categorical column). A Boolean column (a typed Parquet file) is the flag already."""
+    if frame.schema[column] == pl.Boolean:
+        return pl.col(column).fill_null(False)
     seen = frame[column].unique().drop_nulls().cast(pl.String).to_list()
     if any(v not in FLAGS for v in seen):
         text = pl.col(column).cast(pl.String)

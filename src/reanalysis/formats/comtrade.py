@@ -93,7 +93,8 @@ SCHEMA: dict[str, pl.DataType] = {
     "isNetWgtEstimated": pl.Categorical(), "isQtyEstimated": pl.Categorical(),
     **dict.fromkeys(BREAKDOWNS, pl.Categorical()),
 }  # fmt: skip
-CODES = ("qtyUnitCode", "isNetWgtEstimated", "isQtyEstimated")
+FLAG_COLUMNS = ("isNetWgtEstimated", "isQtyEstimated")
+CODES = ("qtyUnitCode", *FLAG_COLUMNS)
 KEY = ("reporterDesc", "flowCode", "cmdCode", "partnerDesc", "period")
 
 
@@ -120,8 +121,9 @@ def read_comtrade(path: Path) -> pl.DataFrame:
     """
     columns = read_header(path)
     wanted = {c: t for c, t in SCHEMA.items() if c in COMTRADE_REQUIRED or c in columns}
-    if is_parquet(path):  # codes and flags may be typed there: numbers and booleans read as text
-        wanted |= {c: pl.String for c in (*BREAKDOWNS, *CODES) if c in wanted}
+    if is_parquet(path):  # codes and flags may be typed there (see _stored)
+        stored = pl.read_parquet_schema(path)
+        wanted |= {c: _stored(c, stored[c]) for c in (*BREAKDOWNS, *CODES) if c in wanted}
     frame = read_columns(path, wanted, latin1=True, expected={"period": YYYYMM})
     keys = [c for c in ("freqCode", "flowCode", "cmdCode", "partnerDesc", "reporterDesc")
             if c in wanted]  # fmt: skip
@@ -143,7 +145,7 @@ def read_comtrade(path: Path) -> pl.DataFrame:
         if column in wanted:
             check_quantity(frame, path, column, what)
     flags = {c: parse_flag(frame, path, c) if c in wanted else pl.lit(False)
-             for c in ("isNetWgtEstimated", "isQtyEstimated")}  # fmt: skip
+             for c in FLAG_COLUMNS}  # fmt: skip
     extras = no_extras()
     if "primaryValue" in wanted:
         check_quantity(frame, path, "primaryValue", "value in USD")
@@ -170,7 +172,7 @@ def _totals(path: Path, frame: pl.DataFrame, breakdowns: list[str]) -> pl.DataFr
     if not breakdowns:
         return frame
     total = pl.all_horizontal(
-        pl.col(c).is_null() | (pl.col(c) == BREAKDOWNS[c]) for c in breakdowns
+        pl.col(c).is_null() | _is(c, frame.schema[c], BREAKDOWNS[c]) for c in breakdowns
     )
     is_total = frame.select(total).to_series()
     if is_total.all():  # a download pinned to totals: nothing to set aside
@@ -179,7 +181,7 @@ def _totals(path: Path, frame: pl.DataFrame, breakdowns: list[str]) -> pl.DataFr
     parts, frame = frame.filter(~is_total), frame.filter(is_total)
     orphans = parts.join(frame.select(key), on=key, how="anti", nulls_equal=True).sort("line")
     for first in orphans.unique(key, keep="first", maintain_order=True).iter_rows(named=True):
-        column = next(c for c in breakdowns if first[c] not in (None, BREAKDOWNS[c]))
+        column = next(c for c in breakdowns if str(first[c]) not in ("None", BREAKDOWNS[c]))
         what = " ".join(str(first[c]) for c in key)
         report(MissingTotalError(
             path, first["line"], column, f"breakdown rows only, for {what}",
@@ -190,6 +192,25 @@ def _totals(path: Path, frame: pl.DataFrame, breakdowns: list[str]) -> pl.DataFr
     log.warning("%s: %d breakdown rows (by %s) set aside, %d total rows kept", path.name,
                 parts.height, ", ".join(breakdowns), frame.height)  # fmt: skip
     return frame
+
+
+def _stored(column: str, dtype: pl.DataType) -> pl.DataType:
+    """How a Parquet file's code or flag ``column`` of type ``dtype`` is read: integer codes
+    and boolean flags as stored (compared by :func:`_is` and :func:`parse_flag`; formatting
+    millions of them as text costs more than the rest of the read), anything else as text."""
+    kept = dtype == pl.Boolean if column in FLAG_COLUMNS else dtype.is_integer()
+    return dtype if kept else pl.String
+
+
+def _is(column: str, dtype: pl.DataType, code: str) -> pl.Expr:
+    """Whether ``column`` (of type ``dtype``) holds the code written ``code`` (null where it is
+    blank): as text, or on integers, as the integer written so (no integer is written
+    ``C00`` or ``08``)."""
+    if not dtype.is_integer():
+        return pl.col(column) == code
+    if code.isdigit() and str(int(code)) == code:
+        return pl.col(column) == int(code)
+    return pl.when(pl.col(column).is_not_null()).then(False)
 
 
 def _yyyymm(frame: pl.DataFrame, path: Path) -> pl.Series:
@@ -206,10 +227,9 @@ def _weights(wanted, flags: dict[str, pl.Expr]) -> dict[str, pl.Expr]:
     valued = (usd > 0).fill_null(False)
     kg = pl.col("netWgt")
     if "qty" in wanted and "qtyUnitCode" in wanted:
-        qty = pl.when(pl.col("qtyUnitCode") == KILOGRAMS).then(pl.col("qty"))
-        qty_in_other_unit = (
-            pl.col("qtyUnitCode").ne_missing(KILOGRAMS) & pl.col("qty").is_not_null()
-        )
+        kilograms = _is("qtyUnitCode", wanted["qtyUnitCode"], KILOGRAMS)
+        qty = pl.when(kilograms).then(pl.col("qty"))
+        qty_in_other_unit = ~kilograms.fill_null(False) & pl.col("qty").is_not_null()
     else:
         qty, qty_in_other_unit = pl.lit(None, pl.Float64), pl.lit(False)
     by_kg = kg.is_not_null() & ~((kg == 0) & valued)
