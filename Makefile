@@ -13,6 +13,10 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONDONTWRITEBYTECODE :=
 JOBS ?= 2
+# NumPy's huge-page advice makes the kernel compact memory on the spot where THP defrag is
+# "madvise" (about 7 s per GiB on the benchmark VM: benchmarks/PROFILE.md); set it to 1 to keep it
+NUMPY_MADVISE_HUGEPAGE ?= 0
+export NUMPY_MADVISE_HUGEPAGE
 
 .PHONY: help env data reports test mutate lab bench lint clean browser snapshot fuzz
 

@@ -191,7 +191,9 @@ def markdown(rows: list[dict], checks: list[str], reports: dict | None, large: d
         f"dask {dask.__version__}. "
         f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
         "The two cores are shared with whatever else runs: compare rows measured side by side "
-        "in one run, not across runs.",
+        "in one run, not across runs. Every implementation ran with "
+        f"`NUMPY_MADVISE_HUGEPAGE={os.environ.get('NUMPY_MADVISE_HUGEPAGE', '')}` "
+        "(0: NumPy does not ask for transparent huge pages; see PROFILE.md, fifth round).",
         "",
         "## Load + month-on-month + year-on-year, every series (synthetic Comtrade+ extracts)",
         "",
@@ -292,6 +294,10 @@ def main() -> int:
     parser.add_argument("--formats", nargs="+", help="these inputs: csv, parquet, ...")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
+    # NumPy asks the kernel for huge pages on large arrays; on this VM (THP defrag "madvise")
+    # that compacts memory on the spot, at about 7 s per GiB: off for every implementation
+    # unless the caller set it (PROFILE.md, fifth round)
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="reanalysis-bench-") as tmp:
 

@@ -184,7 +184,9 @@ def comparisons(
         y12 = grid.lag(grid.scatter(ytd_flags, fill=0), 12)
         ytd_hu = arr("ytd_half_unit_t") if detail else None
         # a cumulative leans on an estimate if any month of its year to date has one
-        est_ytd = grid.year_to_date(grid.scatter(estimated.astype(np.float64), fill=0.0)) > 0
+        est_ytd = np.zeros(grid.size, dtype=bool)
+        if estimated.any():  # most files estimate nothing: no running sums to take
+            est_ytd = grid.year_to_date(grid.scatter(estimated.astype(np.float64), fill=0.0)) > 0
         return _assemble(
             ytd, ytd_hu, grid.lag(grid.scatter(ytd), 12),
             grid.lag(grid.scatter(ytd_hu), 12) if detail else None,
@@ -221,7 +223,7 @@ def _assemble(
     caveats = derived.astype(np.uint8) | conflicted.astype(np.uint8) << 1
     caveats |= estimated.astype(np.uint8) << 2
     codes = [len(NOTES)] + [NOTES.index(_caveat(*f, derived_text=derived_text)) for f in _FLAGGED]
-    code = np.array(codes, dtype=np.uint32)[caveats]  # len(NOTES): no note
+    code = np.array(codes, dtype=np.uint8)[caveats]  # len(NOTES) (under 255): no note
     zero, missing = base == 0, np.isnan(base)
     code[zero] = NOTES.index(ZERO_BASE)
     code[missing] = NOTES.index(BASE_MISSING)
