@@ -224,11 +224,12 @@ def report(paths: list[Path]) -> bool:
             (k, statuses[k], path, describe(k, path, starts)) for k in left if k not in equiv
         ]
     print(
-        f"\n{'module':<34} {'mutants':>7} {'killed':>7} {'survived':>8} {'equiv':>6} {'unrun':>6} {'score':>7}"
+        f"\n{'module':<34} {'mutants':>7} {'killed':>7} {'survived':>8} {'equiv':>6} {'unrun':>6} {'killed%':>7} {'score':>7}"
     )
     for name, total, killed, survived, equiv, unchecked, score in rows:
+        only = 100.0 * killed / total if total else 100.0  # the listed equivalents as failures
         print(
-            f"{name:<34} {total:>7} {killed:>7} {survived:>8} {equiv:>6} {unchecked:>6} {score:>6.1f}%"
+            f"{name:<34} {total:>7} {killed:>7} {survived:>8} {equiv:>6} {unchecked:>6} {only:>6.1f}% {score:>6.1f}%"
         )
     if survivors:
         print(

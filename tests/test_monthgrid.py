@@ -47,9 +47,12 @@ def test_a_repeated_month_is_marked_once_whatever_the_order():
 
 
 def test_months_and_dates_convert_both_ways():
-    dates = first_of_month(pl.Series([202412, 202501, 199903]))
+    dates = first_of_month(pl.Series("period", [202412, 202501, 199903]))
     assert dates.to_list() == [dt.date(2024, 12, 1), dt.date(2025, 1, 1), dt.date(1999, 3, 1)]
-    assert month_number(dates).tolist() == [2024 * 12 + 11, 2025 * 12, 1999 * 12 + 2]
+    assert (dates.name, dates.dtype) == ("period", pl.Date)
+    months = month_number(dates)
+    assert months.tolist() == [2024 * 12 + 11, 2025 * 12, 1999 * 12 + 2]
+    assert months.dtype == np.int64  # month counts are integers, to index grids with
 
 
 @pytest.mark.parametrize("name", ORDERS)

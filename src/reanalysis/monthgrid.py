@@ -204,9 +204,10 @@ def first_of_month(yyyymm: pl.Series) -> pl.Series:
     """
     value = yyyymm.to_numpy()
     if len(value) == 0:
-        return pl.Series(yyyymm.name, [], dtype=pl.Date)
-    low, high = int(value.min()), int(value.max())
-    codes = np.arange(low, high + 1)
-    months = codes // 100 * 12 + np.clip(codes % 100, 1, 12) - 1 - 1970 * 12  # since 1970-01
-    table = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)
-    return pl.Series(yyyymm.name, table[value - low]).cast(pl.Date)
+        return yyyymm.cast(pl.Date)
+    low = int(value.min())
+    codes = np.arange(low, int(value.max()) + 1)
+    # codes that name no month (202413 to 202500) get a date too: no checked value is one
+    months = (codes // 100 - 1970) * 12 + codes % 100 - 1  # since January 1970
+    days = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)
+    return pl.Series(yyyymm.name, days[value - low], dtype=pl.Date)
