@@ -329,3 +329,30 @@ def test_a_code_no_integer_is_written_as_never_matches_an_integer_column(tmp_pat
     assert [p[3:5] for p in problems_of(path)] == [
         ("customsCode", "breakdown rows only, for China X 850511 World 202501")
     ]
+
+
+def test_a_parquet_file_s_integer_codes_and_boolean_flags_are_read_as_stored():
+    # what the reader takes each code or flag column of a Parquet file as: integer codes and
+    # boolean flags as they are (compared as such), any other type as text
+    from reanalysis.formats.comtrade import _stored
+
+    cases = [("motCode", pl.Int32), ("qtyUnitCode", pl.Int64), ("motCode", pl.Boolean),
+             ("customsCode", pl.String), ("qtyUnitCode", pl.Float64),
+             ("isNetWgtEstimated", pl.Boolean), ("isQtyEstimated", pl.Int64)]  # fmt: skip
+    assert [_stored(column, dtype) for column, dtype in cases] == [
+        pl.Int32,
+        pl.Int64,
+        pl.String,
+        pl.String,
+        pl.String,
+        pl.Boolean,
+        pl.String,
+    ]
+
+
+def test_flags_stored_as_zeros_and_ones_read_as_their_text(tmp_path):
+    # a conversion that wrote the estimation flags as 0/1 integers: read as the text 0/1
+    rows = [row("202501", kg_estimated=True), row("202502")]
+    frame = pl.DataFrame(rows).with_columns(pl.col("isNetWgtEstimated").cast(pl.Int8))
+    frame.write_parquet(path := tmp_path / "flags.parquet")
+    assert read_statements(path)["weight_estimated"].to_list() == [True, False]
