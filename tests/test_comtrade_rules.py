@@ -356,3 +356,23 @@ def test_flags_stored_as_zeros_and_ones_read_as_their_text(tmp_path):
     frame = pl.DataFrame(rows).with_columns(pl.col("isNetWgtEstimated").cast(pl.Int8))
     frame.write_parquet(path := tmp_path / "flags.parquet")
     assert read_statements(path)["weight_estimated"].to_list() == [True, False]
+
+
+def test_an_orphan_part_is_named_by_its_first_column_that_is_not_blank_or_the_total_s(tmp_path):
+    # motCode blank (no breakdown stated there), customsCode C01: the part is by customs code
+    rows = [row("202504", kg=9.0, customs="C01")]
+    rows[0]["motCode"] = None
+    path = write_csv(tmp_path / "blank_mot.csv", rows)
+    assert [p[3:5] for p in problems_of(path)] == [
+        ("customsCode", "breakdown rows only, for China X 850511 World 202504")
+    ]
+
+
+def test_qty_in_a_blank_unit_is_not_a_weight(tmp_path):
+    # netWgt blank, qty 7 with no unit: not kilograms, so no weight, and the note says so
+    rows = [row("202501", kg=None, qty=7.0)]
+    rows[0]["qtyUnitCode"] = None
+    got = read_statements(write_csv(tmp_path / "no_unit.csv", rows))
+    assert got.select("value_t", "weight_source", "missing_reason").rows() == [
+        (None, None, NO_WEIGHT)
+    ]

@@ -526,3 +526,13 @@ def test_an_estimate_before_a_missing_month_still_marks_the_year_to_date():
     march = got.filter(pl.col("period") == D(2025, 3, 1))
     assert march.select("ytd_t", "ytd_yoy_pct", "ytd_yoy_note").row(0) == (
         20.0, pytest.approx(100 * (20 / 30 - 1), rel=1e-12), ESTIMATED)  # fmt: skip
+
+
+def test_months_before_a_series_starts_lean_on_no_estimate():
+    # March and April of 2024 and 2025, 10 t each, April 2025's weight estimated: March 2025's
+    # cumulative and its base (March 2024, the series' first month) lean on no estimate;
+    # the empty January and February before them count as nothing
+    rows = [(D(y, m, 1), 10.0) for y in (2024, 2025) for m in (3, 4)]
+    got = growth(estimated(canonical(rows), [False, False, False, True]))
+    assert got.select("period", "ytd_yoy_note").rows()[2:] == [
+        (D(2025, 3, 1), None), (D(2025, 4, 1), ESTIMATED)]  # fmt: skip
