@@ -376,3 +376,13 @@ def test_qty_in_a_blank_unit_is_not_a_weight(tmp_path):
     assert got.select("value_t", "weight_source", "missing_reason").rows() == [
         (None, None, NO_WEIGHT)
     ]
+
+
+def test_a_breakdown_code_written_none_is_a_part_like_any_other(tmp_path):
+    # the text "None" in motCode is a code (not the total's 0), not a blank cell
+    rows = [row("202504", kg=9.0)]
+    rows[0]["motCode"] = "None"
+    path = write_csv(tmp_path / "none.csv", rows)
+    assert [p[3:5] for p in problems_of(path)] == [
+        ("motCode", "breakdown rows only, for China X 850511 World 202504")
+    ]

@@ -181,7 +181,8 @@ def _totals(path: Path, frame: pl.DataFrame, breakdowns: list[str]) -> pl.DataFr
     parts, frame = frame.filter(~is_total), frame.filter(is_total)
     orphans = parts.join(frame.select(key), on=key, how="anti", nulls_equal=True).sort("line")
     for first in orphans.unique(key, keep="first", maintain_order=True).iter_rows(named=True):
-        column = next(c for c in breakdowns if str(first[c]) not in ("None", BREAKDOWNS[c]))
+        column = next(c for c in breakdowns
+                      if first[c] is not None and str(first[c]) != BREAKDOWNS[c])  # fmt: skip
         what = " ".join(str(first[c]) for c in key)
         report(MissingTotalError(
             path, first["line"], column, f"breakdown rows only, for {what}",
