@@ -50,3 +50,14 @@ def test_peak_memory_is_the_childs_own_not_the_runners(tmp_path):
     assert measured["rusage_mib"] > 460  # wait4 counts this process's pages too
     assert measured["rss_mib"] < 400  # the child's own peak: Python, Polars, a tiny file
     assert ballast.height == 60_000_000
+
+
+def test_the_stage_timer_times_each_stage_of_the_in_memory_job(tmp_path):
+    from benchmarks.stages import STAGES, stages
+
+    source = tmp_path / "tiny.parquet"
+    frame(3_000, seed=7).write_parquet(source)
+    timed, inputs = stages(source)
+    assert list(timed) == list(STAGES) == ["read", "reconcile", "growth"]
+    assert all(wall >= 0 and cpu >= 0 for wall, cpu in timed.values())
+    assert inputs["read"] == source and inputs["growth"]["ytd_t"].null_count() < 3_000
