@@ -261,30 +261,34 @@ def main() -> int:
             parser.error(f"not a mutated module: {', '.join(sorted(unknown))}")
         paths = [p for p in paths if module_name(p) in wanted]
     stamps = json.loads(STAMPS.read_text()) if STAMPS.exists() else {}
-    ran = False
     # mutmut records which tests call which function once, and later only for new tests: an
     # old test that now calls new or changed code would not be run on its mutants. So the
     # record is made afresh when the code changed since it was made, and then the survivors
     # of every module run are tried again (the new record may name more tests for them).
     code = digest(sorted(walk_mutatable_files()))
     restats = stamps.get(STATS_CODE) != code
+    todo, names = [], []
     for path in [] if args.report else paths:
         now, last = fingerprints(path), stamps.get(str(path), {})
-        names, why = to_run(path, now, last, args.full, args.survivors or restats)
-        if not why:
-            continue
-        if stamps.get(STATS_CODE) != code:
+        more, why = to_run(path, now, last, args.full, args.survivors or restats)
+        if why:
+            print(f"== {module_name(path)}: {why}", flush=True)
+            todo.append(path)
+            names += more
+    if not todo and not args.report:
+        print("mutate: no module or test changed since the last run")
+    if todo:
+        if restats:
             STATS.unlink(missing_ok=True)
             stamps[STATS_CODE] = code
-        ran = True
-        print(f"\n== {module_name(path)}: {why}", flush=True)
+        # one mutmut run for every module: each run first lists, runs and breaks the tests
+        # once (about a minute), and runs mutants of every module side by side, fastest first
         if names and not run_mutmut(names, args.jobs):
-            print(f"mutate: mutmut failed on {path}", file=sys.stderr)
+            print("mutate: mutmut failed", file=sys.stderr)
             return 1
-        stamps[str(path)] = fingerprints(path)  # the tests that cover it may be known only now
+        for path in todo:  # the tests that cover a module may be known only now
+            stamps[str(path)] = fingerprints(path)
         STAMPS.write_text(json.dumps(stamps, indent=1, sort_keys=True))
-    if not ran and not args.report:
-        print("mutate: no module or test changed since the last run")
     return 0 if report(paths) else 1
 
 
