@@ -273,3 +273,19 @@ def test_two_names_of_one_partner_are_one_series(write, tmp_path):
     ]
     out = growth_dataset(path, tmp_path / "g", batch_rows=1, progress=False)
     assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))
+
+
+def test_cells_a_csv_parser_reads_but_a_text_cast_does_not_read_as_in_memory(write, tmp_path):
+    """A CSV source's batches hold its cells as text: padded numbers (which Polars' CSV parser
+    takes and its cast from text refuses) and a blank weight read as the source does."""
+    rows = ROWS + 'M, 202504,X,850511,Japan," 4000"\nM,202505,X,850511,Japan,5000 \n'
+    rows += 'M,202506,X,850511,Japan,""\n'
+    path = write("c.csv", COMTRADE_HEADER + rows)
+    expected = growth(load_customs(path))
+    assert expected.filter(pl.col("partner") == "Japan")["value_t"].to_list()[3:] == [
+        4.0,
+        5.0,
+        None,
+    ]
+    out = growth_dataset(path, tmp_path / "g", batch_rows=2, progress=False)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))

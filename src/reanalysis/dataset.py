@@ -27,7 +27,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 from tqdm import tqdm
 
@@ -171,10 +170,11 @@ def _write_part(frame: pl.DataFrame | None, path: Path) -> None:
 
 
 def split(plan: Plan, batches: int, folder: Path) -> list[Path]:
-    """Stream ``plan``'s rows into at most ``batches`` files of whole series under ``folder``
-    (CSV for CSV sources, so the reader parses them as it would the source; uncompressed
-    Parquet otherwise), each row with ``_file`` (index into ``plan.files``) and ``_line``
-    (its line as the reader counts it). Rows keep their order within a batch."""
+    """Stream ``plan``'s rows into at most ``batches`` uncompressed Parquet files of whole
+    series under ``folder``, each row with ``_file`` (index into ``plan.files``) and ``_line``
+    (its line as the reader counts it). Rows keep their order within a batch. A CSV source's
+    batches hold its cells as text, which the reader parses as it parses a CSV's, without a
+    second check of a layout already checked here."""
     folder.mkdir(parents=True)
     scans = []
     for i, f in enumerate(plan.files):
@@ -185,10 +185,7 @@ def split(plan: Plan, batches: int, folder: Path) -> list[Path]:
     batch = series_hash(plan.keys) % batches
     lazy = pl.concat(scans, how="vertical_relaxed").with_columns(_batch=batch)
     sink = pl.PartitionBy(folder, key="_batch", include_key=False, approximate_bytes_per_file=None)
-    if plan.csv:
-        lazy.sink_csv(sink)
-    else:
-        lazy.sink_parquet(sink, compression="uncompressed")
+    lazy.sink_parquet(sink, compression="uncompressed")
     return sorted(folder.glob("*/*"))
 
 
@@ -248,17 +245,13 @@ def batch_growth(batch: Path, plan: Plan) -> pl.DataFrame | None:
 
 def _located(exc: InputError, batch: Path, plan: Plan) -> InputError:
     """``exc`` (raised on ``batch``) naming the source file and line instead."""
-    scan = pl.scan_csv(batch, infer_schema=False) if plan.csv else pl.scan_parquet(batch)
-    lines = scan.select(pl.col("_file").cast(pl.Int64), pl.col("_line").cast(pl.Int64)).collect()
-    # the batch's own line of each row (a quoted line break moves the rows after it down)
-    batch_lines = read_layout(batch).line_numbers() if plan.csv else np.arange(2, lines.height + 2)
+    lines = pl.read_parquet(batch, columns=["_file", "_line"]).cast(pl.Int64)
 
-    def source_line(line: int) -> int:
-        return lines.item(int(np.searchsorted(batch_lines, line)), "_line")
+    def source_line(line: int) -> int:  # the reader numbers a batch's rows from line 2
+        return lines.item(line - 2, "_line")
 
     if not exc.line or exc.line < 2:  # not about a row
         return type(exc)(plan.source, exc.line, exc.column, exc.found, exc.expected)
-    row = int(np.searchsorted(batch_lines, exc.line))
-    file = plan.files[lines.item(row, "_file")] if plan.source.is_dir() else plan.source
+    file = plan.files[lines.item(exc.line - 2, "_file")] if plan.source.is_dir() else plan.source
     expected = re.sub(r"line (\d+)", lambda m: f"line {source_line(int(m[1]))}", exc.expected)
     return type(exc)(file, source_line(exc.line), exc.column, exc.found, expected)

@@ -173,8 +173,8 @@ def _growth_part(part: pd.DataFrame, plan: Plan, staged: str, partition_info=Non
     frame = pl.from_pandas(part.reset_index(drop=True))
     folder = Path(tempfile.mkdtemp(prefix="reanalysis-part-"))
     try:
-        batch = folder / ("batch.csv" if plan.csv else "batch.parquet")
-        frame.write_csv(batch) if plan.csv else frame.write_parquet(batch, compression="lz4")
+        batch = folder / "batch.parquet"  # as the bounded path's batches (dataset.split)
+        frame.write_parquet(batch, compression="lz4")
         out = batch_growth(batch, plan)
     finally:
         shutil.rmtree(folder)
