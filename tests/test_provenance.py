@@ -120,10 +120,14 @@ def test_the_raw_digest_is_the_hash_of_each_data_files_hash_in_order(tmp_path, m
     )
 
 
-def test_the_inputs_digest_covers_every_source_and_raw_file_but_caches(tmp_path, monkeypatch):
+def test_the_inputs_digest_covers_the_modules_and_every_raw_file_but_caches(tmp_path, monkeypatch):
     root = _raw_folder(tmp_path, monkeypatch)
     before = inputs_digest()
     (root / "src" / "__pycache__" / "m.pyc").write_bytes(b"cache")
+    (root / "src" / "m.py.meta").write_text("{}")  # mutmut's results beside a module
     assert inputs_digest() == before
+    (root / "src" / "m.py").write_text("x = 2\n")
+    changed = inputs_digest()
+    assert changed != before
     (root / "raw" / "README.md").write_text("prose, revised")
-    assert inputs_digest() != before
+    assert inputs_digest() not in (before, changed)
