@@ -234,3 +234,14 @@ def test_an_events_file_with_a_header_only_is_refused_as_empty(write):
 def test_no_event_concerns_a_commodity_when_there_are_none(write):
     events = load_licence_events(write("events.csv", HEADER + EVENTS)).clear()
     assert relevant_to(events, "rare earths").height == 0
+
+
+def test_a_suspension_naming_no_measure_in_its_items_suspends_the_one_it_is_about(write):
+    rows = (
+        "2025-04-04,CN,MOFCOM,Announcement No. 18 [2025],announcement,samarium,,https://e.example/a\n"
+        "2025-11-07,CN,MOFCOM,clause 2 of No. 18 [2025],suspension,samarium,,https://e.example/s\n"
+    )
+    measures = licence_measures(load_licence_events(write("events.csv", HEADER + rows)))
+    assert measures.select("measure", "announced", "suspended", "items").rows() == [
+        ("No. 18 [2025]", D(2025, 4, 4), D(2025, 11, 7), "samarium")
+    ]

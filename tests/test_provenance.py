@@ -130,4 +130,7 @@ def test_the_inputs_digest_covers_the_modules_and_every_raw_file_but_caches(tmp_
     changed = inputs_digest()
     assert changed != before
     (root / "raw" / "README.md").write_text("prose, revised")
-    assert inputs_digest() not in (before, changed)
+    revised = inputs_digest()
+    assert revised not in (before, changed)
+    (root / "raw" / "a.csv").rename(root / "raw" / "c.csv")  # the same bytes, another file
+    assert inputs_digest() not in (before, changed, revised)

@@ -37,12 +37,10 @@ def read_sidecar(path: Path) -> dict:
 def inputs_digest() -> str:
     """Digest of everything a computed output depends on: the package's Python modules and
     every file of the raw data. Other files beside the modules (an editor's backup, the
-    results mutmut keeps beside each module it mutates) change no output."""
+    results mutmut keeps beside each module it mutates, compiled caches) change no output."""
     h = hashlib.sha256()
     for root, files in ((paths.SRC, "*.py"), (paths.RAW, "*")):
-        for f in sorted(
-            p for p in root.rglob(files) if p.is_file() and "__pycache__" not in p.parts
-        ):
+        for f in sorted(p for p in root.rglob(files) if p.is_file()):
             h.update(str(f.relative_to(root)).encode())
             h.update(f.read_bytes())
     return h.hexdigest()
