@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from reanalysis import reconcile as reconcile_module
 from reanalysis.errors import DuplicateRowError
 from reanalysis.readers import read_statements
 from reanalysis.reconcile import CANONICAL_SCHEMA, CONFLICT_SCHEMA, conflicts, reconcile
@@ -417,4 +418,20 @@ def test_two_sources_stating_the_same_figure_agree_however_many_decimals_it_has(
         # 3e-10 apart, within 0.5e-9 + 0.5e-12: they agree, the more precise one stands for both
         (D(2025, 3, 1), 3.0000000013, 2, "more distinct sources"),
         (D(2025, 3, 1), 7.0, 1, "more distinct sources"),
+    ]
+
+
+def test_exactly_as_many_combinations_as_the_chain_tries_are_tried_on_the_chain(write, monkeypatch):
+    monkeypatch.setattr(reconcile_module, "MAX_COMBINATIONS", 4)  # two months, two figures each
+    rows = [
+        "2024-01,export,oxide,1001,,,,https://a.example/1,q\n",
+        "2024-01,export,oxide,1005,,,,https://b.example/1,q\n",
+        "2024-02,export,oxide,2001,,,,https://a.example/2,q\n",
+        "2024-02,export,oxide,2005,,,,https://b.example/2,q\n",
+        "2024-02,export_ytd,oxide,,3006,,,https://a.example/y,q\n",
+    ]
+    listed = conflicts(read_statements(write("s.csv", HEADER + "".join(rows))))
+    assert listed.filter("chosen").select("value_t", "rule").rows() == [
+        (1001.0, "consistent with the cumulative chain"),
+        (2005.0, "consistent with the cumulative chain"),
     ]

@@ -4,6 +4,7 @@ Expected values are the published figures, or arithmetic on them written out.
 """
 
 import datetime as dt
+import os
 
 import polars as pl
 
@@ -101,3 +102,22 @@ def test_the_shipped_series_are_read_again_when_a_file_changes(tmp_path, monkeyp
     # without its most precise statement, April falls back to the other sources' 4,785 t
     changed = loaders.load_customs().filter(april, pl.col("flow") == "export")["value_t"]
     assert changed.to_list() == [4785.0]
+
+
+def test_other_files_of_the_same_size_and_time_are_read_as_themselves(tmp_path, monkeypatch):
+    from reanalysis import loaders, paths
+
+    folders = {}
+    for name, figure in (("a", "4784.8"), ("b", "4784.9")):  # the same number of bytes
+        folders[name] = []
+        for f in paths.CUSTOMS_FILES:
+            copy = tmp_path / name / f.name
+            copy.parent.mkdir(exist_ok=True)
+            copy.write_text(f.read_text().replace(",4784.8,", f",{figure},"))
+            os.utime(copy, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns))
+            folders[name].append(copy)
+    seen = {}
+    for name, files in folders.items():
+        monkeypatch.setattr(paths, "CUSTOMS_FILES", tuple(files))
+        seen[name] = 4784.9 in loaders.load_statements()["value_t"].to_list()
+    assert seen == {"a": False, "b": True}

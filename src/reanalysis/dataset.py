@@ -245,13 +245,10 @@ def batch_growth(batch: Path, plan: Plan) -> pl.DataFrame | None:
 
 def _located(exc: InputError, batch: Path, plan: Plan) -> InputError:
     """``exc`` (raised on ``batch``) naming the source file and line instead."""
-    lines = pl.read_parquet(batch, columns=["_file", "_line"]).cast(pl.Int64)
-
-    def source_line(line: int) -> int:  # the reader numbers a batch's rows from line 2
-        return lines.item(line - 2, "_line")
-
     if not exc.line or exc.line < 2:  # not about a row
         return type(exc)(plan.source, exc.line, exc.column, exc.found, exc.expected)
-    file = plan.files[lines.item(exc.line - 2, "_file")] if plan.source.is_dir() else plan.source
-    expected = re.sub(r"line (\d+)", lambda m: f"line {source_line(int(m[1]))}", exc.expected)
-    return type(exc)(file, source_line(exc.line), exc.column, exc.found, expected)
+    rows = pl.read_parquet(batch, columns=["_file", "_line"]).cast(pl.Int64)
+    file, line = rows.row(exc.line - 2)  # the reader numbers a batch's rows from line 2
+    expected = re.sub(r"line (\d+)", lambda m: f"line {rows.item(int(m[1]) - 2, '_line')}",
+                      exc.expected)  # fmt: skip
+    return type(exc)(plan.files[file], line, exc.column, exc.found, expected)
