@@ -306,8 +306,9 @@ def _chain(candidates: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.LazyFrame:
     g = [*keys, "year"]
     v, c = pl.col("month_value_t"), pl.col("ytd_value_t")
     m = pl.col("month")
+    # a cumulative to February without a February figure, and nothing stated for January
     jf_year = (((m == 2) & c.is_not_null() & v.is_null()).any() & ~(
-        (m <= 2) & v.is_not_null() | (m == 1) & c.is_not_null()).any()).over(g)  # fmt: skip
+        (m == 1) & (v.is_not_null() | c.is_not_null())).any()).over(g)  # fmt: skip
     grid = grid.with_columns(jf_year=jf_year).with_columns(
         is_jf=pl.col("jf_year") & (m == 2),
         jan_of_jf=pl.col("jf_year") & (m == 1),
