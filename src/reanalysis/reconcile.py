@@ -358,11 +358,8 @@ def _chain(candidates: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.LazyFrame:
             pl.when(forward.is_not_null()).then(pl.col("fU") + pl.col("H") - pl.col("fH")),
             pl.when(backward.is_not_null()).then(pl.col("bU") + pl.col("bH") - pl.col("H")),
         )),
-        C_url=pl.coalesce(
-            pl.when(anchor).then(pl.col("ytd_source_url")),
-            pl.when(forward.is_not_null()).then("f_url"),
-            pl.col("b_url"),
-        ),
+        # at a cumulative the forward chain starts: its own address
+        C_url=pl.coalesce(pl.when(forward.is_not_null()).then("f_url"), "b_url"),
         violates=anchor & (pl.col("pK") == K) & (
             (c - (pl.col("pC") + S - pl.col("pS"))).abs()
             > pl.col("ytd_half_unit_t") + pl.col("pU") + pl.col("H") - pl.col("pH") + EPS
@@ -379,9 +376,9 @@ def _chain(candidates: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.LazyFrame:
         & pl.col("C").is_not_null()
         & ~(((m == 1) & (v.is_not_null() | pl.col("C").is_not_null())).any().over(g))
     )
+    # its January has no figure and no cumulative (as `late_jf` requires): `_close` drops it
     grid = grid.with_columns(late_jf=late_jf).with_columns(
-        is_jf=pl.col("is_jf") | pl.col("late_jf"),
-        jan_of_jf=pl.col("jan_of_jf") | ((m == 1) & pl.col("late_jf").shift(-1).over(g)),
+        is_jf=pl.col("is_jf") | pl.col("late_jf")
     )
     derive = pl.col("late_jf") | (~pl.col("known") & pl.col("C").is_not_null()
                                   & prev_c.is_not_null())  # fmt: skip
