@@ -344,6 +344,24 @@ def test_two_chains_equally_good_go_to_the_earlier_months_first_candidate(write)
                                                          (D(2025, 2, 1), 205.0)]  # fmt: skip
 
 
+def test_equal_chains_go_to_the_earlier_months_most_precise_candidate_not_its_first_stated(write):
+    # January 101 + February 205.0 and January 103.0 + February 203 both make 306, with one
+    # source each, the same summed precision (0.5 + 0.05 = 0.05 + 0.5) and the same sum of
+    # lines (2 + 5 = 4 + 3): January's more precise 103.0 wins, though 101 is stated first
+    path = write("s.csv", HEADER +
+        "2025-01,export,ore,101,,,,https://a.example/1,q\n"
+        "2025-02,export,ore,203,,,,https://b.example/2,q\n"
+        "2025-01,export,ore,103.0,,,,https://c.example/1,q\n"
+        "2025-02,export,ore,205.0,,,,https://d.example/2,q\n"
+        "2025-02,export_ytd,ore,,306,,,https://e.example/2,q\n"
+    )  # fmt: skip
+    chosen = conflicts(read_statements(path)).filter("chosen")
+    assert chosen.select("period", "value_t", "rule").rows() == [
+        (D(2025, 1, 1), 103.0, "consistent with the cumulative chain"),  # beside February's 203
+        (D(2025, 2, 1), 203.0, "consistent with the cumulative chain"),
+    ]
+
+
 def test_a_stated_cumulative_comes_out_as_stated_not_rebuilt_from_the_running_sum(write):
     # 23.7868215 + 23.787 - 23.787 is 23.7868214999..., which rounds to 23.786821: a stated
     # cumulative and its rounding are taken as stated (to six decimals), not through the sum

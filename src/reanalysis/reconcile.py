@@ -175,7 +175,8 @@ def _candidates(usable: pl.DataFrame) -> pl.DataFrame:
     collapsed = [simple.group_by(KEY).agg(cluster=pl.lit(0, pl.Int32), **aggs)]
     if multi.height:
         cluster = _clusters(multi)
-        collapsed.append(multi.with_columns(cluster=cluster).group_by(*KEY, "cluster").agg(**aggs))
+        clustered = multi.with_columns(cluster=cluster)  # candidates in the order first stated
+        collapsed.append(clustered.group_by(*KEY, "cluster", maintain_order=True).agg(**aggs))
     return pl.concat(collapsed, how="diagonal_relaxed")
 
 
@@ -344,7 +345,8 @@ def _chain(candidates: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.LazyFrame:
         pC=at_anchor("ytd_value_t", 0.0, strict=True), pS=at_anchor("S", 0.0, strict=True),
         pK=at_anchor("K", 0, strict=True), pH=at_anchor("H", 0.0, strict=True),
         pU=at_anchor("ytd_half_unit_t", 0.0, strict=True),
-        f_url=at_anchor("ytd_source_url", None), b_url=at_anchor("ytd_source_url", None, back=True),
+        # a derived month's address: the cumulative at or after it (rule 5)
+        C_url=at_anchor("ytd_source_url", None, back=True),
         fU=at_anchor("ytd_half_unit_t", 0.0), fH=at_anchor("H", 0.0),
         bU=at_anchor("ytd_half_unit_t", None, back=True), bH=at_anchor("H", None, back=True),
     )  # fmt: skip
@@ -358,8 +360,6 @@ def _chain(candidates: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.LazyFrame:
             pl.when(forward.is_not_null()).then(pl.col("fU") + pl.col("H") - pl.col("fH")),
             pl.when(backward.is_not_null()).then(pl.col("bU") + pl.col("bH") - pl.col("H")),
         )),
-        # at a cumulative the forward chain starts: its own address
-        C_url=pl.coalesce(pl.when(forward.is_not_null()).then("f_url"), "b_url"),
         violates=anchor & (pl.col("pK") == K) & (
             (c - (pl.col("pC") + S - pl.col("pS"))).abs()
             > pl.col("ytd_half_unit_t") + pl.col("pU") + pl.col("H") - pl.col("pH") + EPS
