@@ -362,6 +362,23 @@ def test_equal_chains_go_to_the_earlier_months_most_precise_candidate_not_its_fi
     ]
 
 
+def test_a_chain_off_by_exactly_its_rounding_and_the_slack_contradicts_nothing(write):
+    # January's cumulative 0.000000005 less the month's 0.000000003 is 2e-9: exactly the two
+    # half-units (5e-10 each, nine decimals) plus the 1e-9 slack, also in floats. That is no
+    # contradiction, so the figure with more sources wins over the one the chain fits exactly.
+    path = write("s.csv", HEADER +
+        "2025-01,export,ore,0.000000003,,,,https://a.example/1,q\n"
+        "2025-01,export,ore,0.000000003,,,,https://b.example/1,q\n"
+        "2025-01,export,ore,0.000000005,,,,https://c.example/1,q\n"
+        "2025-01,export_ytd,ore,,0.000000005,,,https://d.example/1,q\n"
+    )  # fmt: skip
+    assert abs(0.000000005 - 0.000000003) == 5e-10 + 5e-10 + 1e-9  # the premise, in floats
+    chosen = conflicts(read_statements(path)).filter("chosen", pl.col("measure") == "month")
+    assert chosen.select("value_t", "n_sources", "rule").rows() == [
+        (0.000000003, 2, "more distinct sources")
+    ]
+
+
 def test_a_stated_cumulative_comes_out_as_stated_not_rebuilt_from_the_running_sum(write):
     # 23.7868215 + 23.787 - 23.787 is 23.7868214999..., which rounds to 23.786821: a stated
     # cumulative and its rounding are taken as stated (to six decimals), not through the sum
