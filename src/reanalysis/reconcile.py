@@ -11,7 +11,9 @@ Rules, applied in this order to every (reporter, commodity, flow, partner) serie
    beyond rounding, every combination of candidates in that series-year is scored by how many
    stated cumulatives it contradicts (monthly values must add up to each cumulative within the
    summed rounding of the figures involved). Fewest contradictions wins; ties go to the
-   candidate with more distinct sources, then the more precise, then the first in the file.
+   candidate with more distinct sources, then the more precise, then the first in the file
+   (summed over a combination's months); combinations equal on all of these go to the
+   earlier month's most precise candidate.
    The row gets ``has_conflict``; :func:`conflicts` lists every candidate.
 4. **January-February stays combined.** A stated January-February cumulative with no single
    January or February figure is one 2-month observation (``months = 2``, ``period`` January).
@@ -175,7 +177,7 @@ def _candidates(usable: pl.DataFrame) -> pl.DataFrame:
     collapsed = [simple.group_by(KEY).agg(cluster=pl.lit(0, pl.Int32), **aggs)]
     if multi.height:
         cluster = _clusters(multi)
-        clustered = multi.with_columns(cluster=cluster)  # candidates in the order first stated
+        clustered = multi.with_columns(cluster=cluster)  # first-stated order, not hash order
         collapsed.append(clustered.group_by(*KEY, "cluster", maintain_order=True).agg(**aggs))
     return pl.concat(collapsed, how="diagonal_relaxed")
 
