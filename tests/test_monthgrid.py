@@ -71,8 +71,8 @@ def test_build_sorted_returns_the_order_its_grid_is_for(name):
 def test_text_keys_out_of_order_are_grouped_like_categories():
     # plain String keys (not Categorical) get codes of their own; interleaved rows still land
     # in their series' cells: a 2024-01, b 2024-01, a 2024-12 -> each series is 24 cells
-    # (padding + 2024). Which series is laid out first follows the category codes, which
-    # depend on the strings the process has seen before, so the test does not fix it.
+    # (padding + 2024). Which series is laid out first follows the category codes; the test
+    # does not fix it (in the order `make mutate` runs the tests, b came first).
     frame = pl.DataFrame({"s": ["a", "b", "a"], "m": [Y24, Y24, Y24 + 11]})
     grid = MonthGrid.build(frame, ["s"], "m")
     assert (grid.pos - grid.start).tolist() == [0, 0, 11]
