@@ -258,6 +258,24 @@ def test_lines_count_as_the_reader_counts_them(write, tmp_path):
                        in_series_order(growth(load_customs(fixed))))  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [ROWS + "\n", ROWS.replace("Korea", '"Korea,\nRep."', 1)],
+    ids=["an empty line", "a quoted line break"],
+)
+def test_a_csv_whose_lines_are_not_its_records_is_split_as_its_layout_says(write, tmp_path, rows):
+    """The split made while the layout is checked takes each line for a record; an empty line
+    or a quoted line break alone moves the rows after it, so that split is not the one used."""
+    path = write("c.csv", COMTRADE_HEADER + rows + "M,202504,X,850511,Japan,-5\n")
+    with pytest.raises(BadValueError) as bounded:
+        growth_dataset(path, tmp_path / "g", progress=False)
+    assert (bounded.value.file, bounded.value.line) == (str(path), 9)
+    fixed = write("d.csv", COMTRADE_HEADER + rows + "M,202504,X,850511,Japan,5\n")
+    out = growth_dataset(fixed, tmp_path / "h", progress=False)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)),
+                       in_series_order(growth(load_customs(fixed))))  # fmt: skip
+
+
 def test_a_ragged_row_is_the_readers_error_on_the_source(write, tmp_path):
     path = write("c.csv", COMTRADE_HEADER + ROWS + "M,202504,X,850511,Korea\n")
     with pytest.raises(RaggedRowError) as err:

@@ -107,7 +107,7 @@ def test_an_error_not_about_a_row_names_the_source_and_keeps_the_rest(
     path = write("c.csv", HEADER + ROWS)
 
     def failing(source, **kwargs):  # the reader fails on a batch file, never on the source
-        if Path(source).parent.parent.name == "batches":
+        if "batches" in Path(source).parts:
             raise error
         return load_customs(source, **kwargs)
 

@@ -22,6 +22,7 @@ target folder. Memory holds one batch at a time, whatever the size of the source
 
 import math
 import re
+import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from tqdm import tqdm
 from reanalysis.errors import EmptyFileError, InputError
 from reanalysis.formats.common import read_header
 from reanalysis.formats.comtrade import SCHEMA as COMTRADE_SCHEMA
-from reanalysis.formats.layout import read_layout
+from reanalysis.formats.layout import Layout, read_layout
 from reanalysis.formats.tidy import TIDY_REQUIRED
 from reanalysis.growth import growth
 from reanalysis.loaders import load_customs
@@ -176,14 +177,34 @@ def split(plan: Plan, batches: int, folder: Path) -> list[Path]:
     batches hold its cells as text, which the reader parses as it parses a CSV's, without a
     second check of a layout already checked here."""
     folder.mkdir(parents=True)
-    scans = []
-    for i, f in enumerate(plan.files):
-        scan = _scan_csv(f, folder) if plan.csv else pl.scan_parquet(f).with_row_index("_record")
+    if not plan.csv:
+        scans = [pl.scan_parquet(f).with_row_index("_record") for f in plan.files]
+        return _sink(scans, plan, batches, folder / "parts")
+    # Most CSVs are UTF-8 with each record on its own line and no empty line: split such a file
+    # on another thread while its layout is checked. That split is kept only when the layout
+    # says that is what the file is, and the layout's errors come first either way.
+    path = plan.files[0]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        early = pool.submit(_sink, [_scan_csv(path, None, folder)], plan, batches, folder / "early")
+        layout = read_layout(path, latin1=True)
+        plain = layout.encoding == "utf8" and layout.lines is None and not len(layout.empty)
+        if plain and early.exception() is None:
+            return early.result()
+    shutil.rmtree(folder / "early", ignore_errors=True)  # the disk it took is free again
+    return _sink([_scan_csv(path, layout, folder)], plan, batches, folder / "checked")
+
+
+def _sink(scans: list[pl.LazyFrame], plan: Plan, batches: int, folder: Path) -> list[Path]:
+    """The batch files of ``scans`` (one per file of ``plan``, each row with its ``_record``
+    and perhaps its ``_line``) under ``folder``."""
+    folder.mkdir()
+    located = []
+    for i, scan in enumerate(scans):
         from_layout = "_line" in scan.collect_schema()
         line = pl.col("_line") if from_layout else (pl.col("_record") + 2).cast(pl.Int64)
-        scans.append(scan.select(*plan.columns, _line=line, _file=pl.lit(i, pl.Int32)))
+        located.append(scan.select(*plan.columns, _line=line, _file=pl.lit(i, pl.Int32)))
     batch = series_hash(plan.keys) % batches
-    lazy = pl.concat(scans, how="vertical_relaxed").with_columns(_batch=batch)
+    lazy = pl.concat(located, how="vertical_relaxed").with_columns(_batch=batch)
     sink = pl.PartitionBy(folder, key="_batch", include_key=False, approximate_bytes_per_file=None)
     lazy.sink_parquet(sink, compression="uncompressed")
     return sorted(folder.glob("*/*"))
@@ -201,12 +222,12 @@ def _key(column: str) -> pl.Expr:
     return pl.when(text != "").then(text).alias(column)
 
 
-def _scan_csv(path: Path, folder: Path) -> pl.LazyFrame:
-    """``path``'s records after the reader's layout check of the whole file (quotes, ragged
-    rows, encoding: its errors name the source's lines), each with its ``_line``; a file in
+def _scan_csv(path: Path, layout: Layout | None, folder: Path) -> pl.LazyFrame:
+    """``path``'s records, each with its ``_record`` and, where ``layout`` (the reader's check
+    of the whole file: its errors name the source's lines) says the lines are not the records',
+    its ``_line``; without a layout, the file is read as UTF-8, a record per line. A file in
     ISO-8859-1 is read from a UTF-8 copy in ``folder``."""
-    layout = read_layout(path, latin1=True)
-    if layout.encoding != "utf8":
+    if layout is not None and layout.encoding != "utf8":
         copy = folder / "source-utf8.csv"
         with (
             path.open(encoding="iso-8859-1", newline="") as src,
@@ -216,6 +237,8 @@ def _scan_csv(path: Path, folder: Path) -> pl.LazyFrame:
                 dst.write(block)
         path = copy
     scan = pl.scan_csv(path, infer_schema=False).with_row_index("_record")
+    if layout is None:
+        return scan
     if len(layout.empty):  # empty lines are not rows
         scan = scan.filter(~pl.col("_record").is_in(pl.Series(layout.empty).implode()))
     if layout.lines is None:
