@@ -297,6 +297,17 @@ def test_two_names_of_one_partner_are_one_series(write, tmp_path):
     assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))
 
 
+def test_a_key_with_surrounding_spaces_is_in_its_series_batch(write, tmp_path):
+    """The reader strips keys, so ` 850511 ` is series 850511: the split puts it in that
+    series' batch, whatever the number of batches."""
+    rows = "M,202501,X,850511,Japan,1000\nM,202502,X, 850511 ,Japan,2000\n"
+    path = write("c.csv", COMTRADE_HEADER + rows + "M,202503,X,850511 ,Japan,3000\n")
+    expected = growth(load_customs(path))
+    assert expected["mom_pct"].to_list() == [None, 100.0, 50.0]
+    out = growth_dataset(path, tmp_path / "g", batch_rows=1, progress=False)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))
+
+
 def test_cells_a_csv_parser_reads_but_a_text_cast_does_not_read_as_in_memory(write, tmp_path):
     """A CSV source's batches hold its cells as text: padded numbers (which Polars' CSV parser
     takes and its cast from text refuses) and a blank weight read as the source does."""

@@ -217,9 +217,9 @@ def series_hash(keys: tuple[str, ...]) -> pl.Expr:
 
 
 def _key(column: str) -> pl.Expr:
-    """``column`` as the readers take a key: text without surrounding spaces, blank as null."""
-    text = pl.col(column).cast(pl.String).str.strip_chars()
-    return pl.when(text != "").then(text).alias(column)
+    """``column`` as the readers take a key: text without surrounding spaces, a blank key as a
+    missing one (both ``""`` here, one strip per cell)."""
+    return pl.col(column).cast(pl.String).str.strip_chars().fill_null("")
 
 
 def _scan_csv(path: Path, layout: Layout | None, folder: Path) -> pl.LazyFrame:
