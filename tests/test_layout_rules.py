@@ -283,3 +283,27 @@ def test_a_column_name_with_a_quoted_line_break_keeps_it_as_written(tmp_path):
     path = tmp_path / "h.csv"
     path.write_bytes(b'a,"b\r\nc",d\r\n1,2,3\r\n')
     assert read_layout(path).header == ["a", "b\r\nc", "d"]
+
+
+def test_an_empty_first_line_is_a_header_of_no_names_and_every_row_is_ragged(write, block):
+    # the header's names (csv) are none, though its record counts as one field
+    path = write("t.csv", "\na,b\n\n1\n")
+    with collecting() as problems:
+        got = read_layout(Path(path))
+    assert [(type(p), p.line, p.found) for p in problems] == [
+        (RaggedRowError, 2, "2 fields"),
+        (RaggedRowError, 4, "1 fields"),
+    ]
+    assert (got.header, got.records, got.empty.tolist(), got.ragged) == ([], 3, [0, 1, 2], True)
+
+
+def test_a_plain_file_keeps_no_number_per_record(write, monkeypatch):
+    """Memory stays flat: only empty records, records not as wide as the header and, after a
+    quoted line break, records' lines are kept while the blocks are read."""
+    monkeypatch.setattr(layout_module, "BLOCK", 64)
+    rows = "".join(f"{i},x\n" for i in range(500))
+    scan = layout_module._Scan(Path(write("t.csv", "a,b\n" + rows)))
+    for part in range(0, len("a,b\n" + rows), 64):
+        scan.feed(("a,b\n" + rows)[part : part + 64].encode())
+    assert (scan.records, scan.empty, scan.odd, scan.lines) == (501, [], [], [])
+    assert scan.finish(latin1=False).records == 500

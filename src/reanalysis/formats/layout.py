@@ -51,6 +51,7 @@ QUOTE, COMMA, NEWLINE, CR, TAB = 34, 44, 10, 13, 9
 BOM = b"\xef\xbb\xbf"
 FIELD_START = np.array([COMMA, NEWLINE, QUOTE], dtype=np.uint8)  # may precede an opening quote
 FIELD_END = np.array([COMMA, NEWLINE, CR, QUOTE], dtype=np.uint8)  # may follow a closing quote
+NO_POSITIONS = np.zeros(0, dtype=np.int64)
 QUOTING = 'a quote only around a whole field ("a, b"), doubled inside it ("say ""hi""")'
 
 
@@ -87,7 +88,9 @@ def read_layout(path: Path, *, latin1: bool = False) -> Layout:
 
 
 class _Scan:
-    """State carried from block to block."""
+    """State carried from block to block: counts, and only the records that are not plain
+    (empty, not as wide as the first, or after a line break inside quotes), so that memory stays
+    flat whatever the size of the file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -95,15 +98,24 @@ class _Scan:
         self.quotes = 0  # quotes before the current block
         self.newlines = 0  # line breaks (quoted or not) before the current block
         self.prev = NEWLINE  # the byte before the current block
-        self.ends: list[np.ndarray] = []  # record ends (unquoted line breaks), per block
-        self.fields: list[np.ndarray] = []  # fields per record, per block
+        self.records = 0  # records ended so far, the header's included (it is record 0)
+        self.last_end = -1  # where the last record ended
+        self.header_end = 0  # where the first record (the header) ended
+        self.line = 1  # the line the next record starts on
+        self.width = 0  # fields of the first record (the header's)
+        self.odd: list[tuple[np.ndarray, np.ndarray]] = []  # records of another width, theirs
+        self.empty: list[np.ndarray] = []  # empty records
+        self.quoted = False  # a line break inside quotes seen: records' lines kept from then on
+        self.lined_from = 0  # the first record whose line is kept
+        self.lines: list[np.ndarray] = []  # those lines, per block
         self.pending = 0  # unquoted commas after the last record end
-        self.quoted_breaks: list[np.ndarray] = []  # line breaks inside quoted fields
-        self.open_at = -1  # the last opening quote
+        self.open_line = 0  # the line of the last opening quote
         self.close_at_end = False  # the block ended on a closing quote
         self.carry = b""  # the start of a UTF-8 character cut by the block's end
         self.cr_at_end = False  # the block ended on a carriage return
         self.not_utf8: int | None = None  # where the first byte that is not UTF-8 starts
+        self.bad_start = 0  # where that byte's record starts
+        self.bad_line = 0  # and its line
         self.head = b""  # the first HEAD bytes, for the header
         self.blank = True  # nothing but white space so far
         self.mask = np.empty(BLOCK, dtype=bool)
@@ -120,24 +132,28 @@ class _Scan:
             self.head += raw[: HEAD - len(self.head)]
         self.blank = self.blank and not raw.strip()
         breaks = np.flatnonzero(np.equal(block, NEWLINE, out=mask))
+        found_utf8 = self.not_utf8 is None
         self._text(raw, block, len(breaks))
         if self.close_at_end and block[0] not in FIELD_END:  # after a closing quote
             self._bad_quote(self.offset - 1, block)
         self.close_at_end = False
         n_quotes = int(np.count_nonzero(np.equal(block, QUOTE, out=mask)))
-        ends, inside = breaks, None
+        inside_breaks = np.zeros(len(breaks), dtype=bool)
+        inside = None
         if n_quotes or self.quotes % 2:
-            self._quotes(block, np.flatnonzero(mask))
+            self._quotes(block, np.flatnonzero(mask), breaks)
             inside = inside_quotes(bits(mask), self.quotes % 2)
             inside_breaks = bit_at(inside, breaks)
-            if inside_breaks.any():
-                self.quoted_breaks.append(breaks[inside_breaks] + self.offset)
-            ends = breaks[~inside_breaks]
+            self.quoted = self.quoted or bool(inside_breaks.any())
         commas = bits(np.equal(block, COMMA, out=mask))
         if inside is not None:
             commas &= ~inside  # commas inside quotes do not separate fields
-        self.ends.append(ends + self.offset)
-        self.fields.append(self._count_fields(commas, ends, len(block)))
+        ranks = np.flatnonzero(~inside_breaks)  # of the record ends among the line breaks
+        ends = breaks[ranks]
+        if found_utf8 and self.not_utf8 is not None:
+            self._bad_at(breaks, ends)
+        before_end = np.where(ends > 0, block[np.maximum(ends - 1, 0)], self.prev)
+        self._records(ends, self._count_fields(commas, ends, len(block)), before_end, ranks)
         self.quotes += n_quotes
         self.newlines += len(breaks)
         self.offset += len(block)
@@ -154,6 +170,44 @@ class _Scan:
         else:
             self.pending += int(before[-1])
         return per_record + 1
+
+    def _records(
+        self, ends: np.ndarray, fields: np.ndarray, before_end: np.ndarray, ranks: np.ndarray
+    ) -> None:
+        """Count the records ending at ``ends`` of this block (their ``fields``, the byte
+        ``before_end`` each, and each end's index among the block's line breaks, ``ranks``),
+        keeping the empty ones, those not as wide as the first and, after a quoted line break,
+        every record's line."""
+        if not len(ends):
+            return
+        index = self.records + np.arange(len(ends))
+        starts = np.append(self.last_end + 1 - self.offset, ends[:-1] + 1)
+        length = ends - starts
+        empty = (length == 0) | ((length == 1) & (before_end == CR))
+        if empty.any():
+            self.empty.append(index[empty])
+        if not self.records:
+            self.header_end, self.width = self.offset + int(ends[0]), int(fields[0])
+        odd = fields != self.width
+        if odd.any():
+            self.odd.append((index[odd], fields[odd]))
+        # a record starts on the line after the line break that ended the one before it
+        after = self.newlines + ranks + 2
+        if self.quoted:
+            if not self.lines:
+                self.lined_from = int(index[0])
+            self.lines.append(np.append(self.line, after[:-1]))
+        self.line = int(after[-1])
+        self.records += len(ends)
+        self.last_end = self.offset + int(ends[-1])
+
+    def _bad_at(self, breaks: np.ndarray, ends: np.ndarray) -> None:
+        """Where the record of the first byte that is not UTF-8 starts, and its line, from the
+        line ``breaks`` and record ``ends`` of the block it was found in."""
+        local = self.not_utf8 - self.offset  # before the block if a character was cut
+        before = ends[ends < local]
+        self.bad_start = self.offset + int(before[-1]) + 1 if len(before) else self.last_end + 1
+        self.bad_line = self.newlines + int(np.searchsorted(breaks, local)) + 1
 
     def _text(self, raw: bytes, block: np.ndarray, n_breaks: int) -> None:
         """Control bytes refuse the file; the first byte that is not UTF-8 is remembered."""
@@ -192,7 +246,7 @@ class _Scan:
                             "not one)"))  # fmt: skip
         raise StopReading
 
-    def _quotes(self, block: np.ndarray, quotes: np.ndarray) -> None:
+    def _quotes(self, block: np.ndarray, quotes: np.ndarray, breaks: np.ndarray) -> None:
         if not len(quotes):
             return
         opening = (np.arange(len(quotes)) + self.quotes) % 2 == 0
@@ -208,7 +262,8 @@ class _Scan:
             self._bad_quote(self.offset + int(quotes[bad[0]]), block)
         self.close_at_end = bool(closing[-1] and at_end[-1])
         if opening.any():
-            self.open_at = self.offset + int(quotes[np.flatnonzero(opening)[-1]])
+            last = quotes[np.flatnonzero(opening)[-1]]
+            self.open_line = self.newlines + int(np.searchsorted(breaks, last)) + 1
 
     def _bad_quote(self, position: int, block: np.ndarray) -> None:
         start = max(position - 10, 0)
@@ -225,57 +280,47 @@ class _Scan:
                                   "a header line and data rows"))  # fmt: skip
             raise StopReading
         if self.quotes % 2:
-            line = 1 + self._breaks_before(self.open_at)
-            report(UnbalancedQuoteError(self.path, line, None, "a quote that never closes",
-                                        QUOTING))  # fmt: skip
+            report(UnbalancedQuoteError(self.path, self.open_line, None,
+                                        "a quote that never closes", QUOTING))  # fmt: skip
             raise StopReading
-        if self.prev != NEWLINE:  # a last line without a line break
-            self.ends.append(np.array([self.offset], dtype=np.int64))
-            self.fields.append(np.array([self.pending + 1]))
-        ends = np.concatenate(self.ends)
-        encoding = "utf8"
         if self.not_utf8 is None and self.carry:  # a character cut by the end of the file
             self.not_utf8 = self.offset - len(self.carry)
+            self._bad_at(NO_POSITIONS, NO_POSITIONS)
+        if self.prev != NEWLINE:  # a last line without a line break: it ends where the file does
+            last = np.array([self.pending + 1])
+            self._records(np.array([0]), last, np.array([self.prev]), np.array([0]))
+        encoding = "utf8"
         if self.not_utf8 is not None:
             if not latin1:
-                self._encoding_error(ends)
+                self._encoding_error()
             encoding = "latin1"
-        fields = np.concatenate(self.fields)
-        header = self._header(int(ends[0]), latin1=encoding == "latin1")
-        starts = np.concatenate([[0], ends[:-1] + 1])
-        length = ends - starts
-        empty = (length == 0) | ((length == 1) & self._cr_at(starts, length))
+        header = self._header(self.header_end, latin1=encoding == "latin1")
+        data_empty = _joined(self.empty) - 1
+        data_empty = data_empty[data_empty >= 0]
         lines = None
-        if self.quoted_breaks:
-            inside = np.concatenate(self.quoted_breaks)
-            lines = (np.arange(len(ends)) + 1 + np.searchsorted(inside, starts))[1:]
-        data_fields, data_empty = fields[1:], empty[1:]
-        ragged = np.flatnonzero((data_fields != len(header)) & ~data_empty)
-        record_lines = lines if lines is not None else np.arange(2, len(ends) + 1)
-        for record in ragged:
-            n = int(data_fields[record])
-            report(RaggedRowError(self.path, int(record_lines[record]),
-                                  header[n] if n < len(header) else None, f"{n} fields",
+        if self.lines:  # a quoted field holds a line break
+            lines = np.concatenate([np.arange(1, self.lined_from + 1), *self.lines])[1:]
+        record, n = self._not_as_wide(len(header))
+        ragged = ~np.isin(record, data_empty)
+        for at, fields in zip(record[ragged], n[ragged], strict=True):
+            report(RaggedRowError(self.path, int(lines[at]) if lines is not None else int(at) + 2,
+                                  header[fields] if fields < len(header) else None,
+                                  f"{fields} fields",
                                   f"{len(header)} fields, as in the header"))  # fmt: skip
         # while collecting, ragged rows are reported and then skipped like empty lines
-        skipped = np.flatnonzero(data_empty | ((data_fields != len(header)) & ~data_empty))
-        return Layout(header, encoding, len(ends) - 1, skipped, lines, bool(len(ragged)))
+        skipped = np.union1d(data_empty, record[ragged])
+        return Layout(header, encoding, self.records - 1, skipped, lines, bool(ragged.any()))
 
-    def _breaks_before(self, position: int) -> int:
-        """Line breaks, quoted or not, before byte ``position`` of the blocks read (from the
-        record ends and quoted breaks already found: no reading back)."""
-        return sum(int(np.searchsorted(b, position)) for b in (*self.ends, *self.quoted_breaks))
-
-    def _cr_at(self, starts: np.ndarray, length: np.ndarray) -> np.ndarray:
-        """For one-byte records, is that byte a carriage return? (read back from the file)"""
-        out = np.zeros(len(starts), dtype=bool)
-        ones = np.flatnonzero(length == 1)
-        if len(ones):
-            with self.path.open("rb") as fh:
-                for i in ones:
-                    fh.seek(int(starts[i]))
-                    out[i] = fh.read(1) == b"\r"
-        return out
+    def _not_as_wide(self, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """The data records (numbered from 0) that do not have ``width`` fields, and theirs."""
+        record, fields = _joined(i for i, _ in self.odd), _joined(f for _, f in self.odd)
+        if width != self.width:  # the header's names are not its commas (an empty first line)
+            every = np.full(self.records, self.width)
+            every[record] = fields
+            record = np.flatnonzero(every != width)
+            fields = every[record]
+        data = record > 0
+        return record[data] - 1, fields[data]
 
     def _header(self, end: int, *, latin1: bool) -> list[str]:
         """The names in the file's first ``end`` bytes (a CR before the line break ends the row
@@ -291,19 +336,23 @@ class _Scan:
             raise StopReading
         return header
 
-    def _encoding_error(self, ends: np.ndarray) -> None:
+    def _encoding_error(self) -> None:
         """The first byte that is not UTF-8, with its line and the column of its field (commas
         outside quotes since its record's start)."""
-        position = self.not_utf8
-        before = ends[ends < position]
-        start = int(before[-1]) + 1 if len(before) else 0
+        position, start = self.not_utf8, self.bad_start
         raw = _read_bytes(self.path, start, position + 4 - start)
         field = sum(part.count(b",") for part in raw[: position - start].split(b'"')[::2])
-        header = self._header(int(ends[0]), latin1=True)
-        report(EncodingError(self.path, 1 + self._breaks_before(position),
+        header = self._header(self.header_end, latin1=True)
+        report(EncodingError(self.path, self.bad_line,
                              header[field] if field < len(header) else None,
                              raw[position - start :], "UTF-8 text"))  # fmt: skip
         raise StopReading
+
+
+def _joined(parts) -> np.ndarray:
+    """The arrays ``parts`` end to end (none: an empty array of record numbers)."""
+    parts = list(parts)
+    return np.concatenate(parts) if parts else NO_POSITIONS
 
 
 def _read_bytes(path: Path, start: int, size: int) -> bytes:
