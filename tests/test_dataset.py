@@ -7,7 +7,7 @@ import pytest
 from benchmarks.generate import frame
 from polars.testing import assert_frame_equal
 
-from reanalysis import load_customs
+from reanalysis import dataset, load_customs
 from reanalysis.dataset import growth_dataset, plan
 from reanalysis.errors import BadValueError, DuplicateRowError, EmptyFileError, RaggedRowError
 from reanalysis.formats.comtrade import SCHEMA as COMTRADE_SCHEMA
@@ -258,22 +258,46 @@ def test_lines_count_as_the_reader_counts_them(write, tmp_path):
                        in_series_order(growth(load_customs(fixed))))  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "rows",
-    [ROWS + "\n", ROWS.replace("Korea", '"Korea,\nRep."', 1)],
-    ids=["an empty line", "a quoted line break"],
-)
+NOT_ONE_RECORD_PER_LINE = {
+    "an empty line": ROWS + "\n",
+    "a quoted line break": ROWS.replace("Korea", '"Korea,\nRep."', 1),
+}
+
+
+@pytest.mark.parametrize("rows", NOT_ONE_RECORD_PER_LINE.values(), ids=NOT_ONE_RECORD_PER_LINE)
 def test_a_csv_whose_lines_are_not_its_records_is_split_as_its_layout_says(write, tmp_path, rows):
     """The split made while the layout is checked takes each line for a record; an empty line
-    or a quoted line break alone moves the rows after it, so that split is not the one used."""
+    or a quoted line break alone moves the rows after it, so that split is not the one used.
+    The one used keeps UTF-8 names and puts the series in as many batches as asked."""
     path = write("c.csv", COMTRADE_HEADER + rows + "M,202504,X,850511,Japan,-5\n")
     with pytest.raises(BadValueError) as bounded:
         growth_dataset(path, tmp_path / "g", progress=False)
     assert (bounded.value.file, bounded.value.line) == (str(path), 9)
-    fixed = write("d.csv", COMTRADE_HEADER + rows + "M,202504,X,850511,Japan,5\n")
-    out = growth_dataset(fixed, tmp_path / "h", progress=False)
+    fixed = write("d.csv", COMTRADE_HEADER + rows.replace("Japan", "Côte d'Ivoire")
+                  + "M,202504,X,850512,Japan,5\n")  # fmt: skip
+    out = growth_dataset(fixed, tmp_path / "h", batch_rows=2, progress=False)
+    assert len(list(out.iterdir())) > 1
     assert_frame_equal(in_series_order(pl.read_parquet(out)),
                        in_series_order(growth(load_customs(fixed))))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rows", "splits"),
+    [(ROWS, 1), *((rows, 2) for rows in NOT_ONE_RECORD_PER_LINE.values())],
+    ids=["one record per line", *NOT_ONE_RECORD_PER_LINE],
+)
+def test_a_csv_is_split_once_when_each_line_is_a_record(write, tmp_path, monkeypatch, rows, splits):
+    """The split made while the layout is checked is kept for a plain CSV: the source is
+    read once; any other CSV is split again as its layout says."""
+    calls, sink = [], dataset._sink
+
+    def counted(*args):
+        calls.append(args)
+        return sink(*args)
+
+    monkeypatch.setattr(dataset, "_sink", counted)
+    growth_dataset(write("c.csv", COMTRADE_HEADER + rows), tmp_path / "g", progress=False)
+    assert len(calls) == splits
 
 
 def test_a_ragged_row_is_the_readers_error_on_the_source(write, tmp_path):

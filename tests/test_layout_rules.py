@@ -307,3 +307,11 @@ def test_a_plain_file_keeps_no_number_per_record(write, monkeypatch):
         scan.feed(("a,b\n" + rows)[part : part + 64].encode())
     assert (scan.records, scan.empty, scan.odd, scan.lines) == (501, [], [], [])
     assert scan.finish(latin1=False).records == 500
+
+
+def test_a_character_cut_by_the_end_of_the_file_is_shown_from_its_first_byte(write, block):
+    # "é" is two bytes in UTF-8 (c3 a9): the file ends after the first
+    path = write("t.csv", TIDY.encode() + b"2025-01,ore,export,World,10,caf\xc3")
+    with pytest.raises(EncodingError) as raised:
+        read_layout(Path(path))
+    assert (raised.value.line, raised.value.column, raised.value.found) == (2, "unit", b"\xc3")

@@ -190,7 +190,7 @@ def split(plan: Plan, batches: int, folder: Path) -> list[Path]:
         plain = layout.encoding == "utf8" and layout.lines is None and not len(layout.empty)
         if plain and early.exception() is None:
             return early.result()
-    shutil.rmtree(folder / "early", ignore_errors=True)  # the disk it took is free again
+    shutil.rmtree(folder / "early")  # the disk it took is free again
     return _sink([_scan_csv(path, layout, folder)], plan, batches, folder / "checked")
 
 

@@ -132,7 +132,7 @@ class _Scan:
             self.head += raw[: HEAD - len(self.head)]
         self.blank = self.blank and not raw.strip()
         breaks = np.flatnonzero(np.equal(block, NEWLINE, out=mask))
-        found_utf8 = self.not_utf8 is None
+        utf8_so_far = self.not_utf8 is None
         self._text(raw, block, len(breaks))
         if self.close_at_end and block[0] not in FIELD_END:  # after a closing quote
             self._bad_quote(self.offset - 1, block)
@@ -150,7 +150,7 @@ class _Scan:
             commas &= ~inside  # commas inside quotes do not separate fields
         ranks = np.flatnonzero(~inside_breaks)  # of the record ends among the line breaks
         ends = breaks[ranks]
-        if found_utf8 and self.not_utf8 is not None:
+        if utf8_so_far and self.not_utf8 is not None:  # found in this block
             self._bad_at(breaks, ends)
         before_end = np.where(ends > 0, block[np.maximum(ends - 1, 0)], self.prev)
         self._records(ends, self._count_fields(commas, ends, len(block)), before_end, ranks)
