@@ -120,10 +120,10 @@ class _Scan:
         self.blank = True  # nothing but white space so far
         self.mask = np.empty(BLOCK, dtype=bool)
 
-    def line_at(self, position: int, block: np.ndarray) -> int:
-        """The line of byte ``position`` (in this block or before it)."""
-        local = position - self.offset
-        return self.newlines + int(np.count_nonzero(block[: max(local, 0)] == NEWLINE)) + 1
+    def line_at(self, position: int, breaks: np.ndarray) -> int:
+        """The line of byte ``position`` (in this block or before it; ``breaks``: the block's
+        line breaks)."""
+        return self.newlines + int(np.searchsorted(breaks, position - self.offset)) + 1
 
     def feed(self, raw: bytes) -> None:
         block = np.frombuffer(raw, dtype=np.uint8)
@@ -133,9 +133,9 @@ class _Scan:
         self.blank = self.blank and not raw.strip()
         breaks = np.flatnonzero(np.equal(block, NEWLINE, out=mask))
         utf8_so_far = self.not_utf8 is None
-        self._text(raw, block, len(breaks))
+        self._text(raw, block, breaks)
         if self.close_at_end and block[0] not in FIELD_END:  # after a closing quote
-            self._bad_quote(self.offset - 1, block)
+            self._bad_quote(self.offset - 1, breaks)
         self.close_at_end = False
         n_quotes = int(np.count_nonzero(np.equal(block, QUOTE, out=mask)))
         inside_breaks = np.zeros(len(breaks), dtype=bool)
@@ -204,30 +204,32 @@ class _Scan:
     def _bad_at(self, breaks: np.ndarray, ends: np.ndarray) -> None:
         """Where the record of the first byte that is not UTF-8 starts, and its line, from the
         line ``breaks`` and record ``ends`` of the block it was found in."""
-        local = self.not_utf8 - self.offset  # before the block if a character was cut
-        before = ends[ends < local]
+        before = ends[ends < self.not_utf8 - self.offset]  # none if a character was cut
         self.bad_start = self.offset + int(before[-1]) + 1 if len(before) else self.last_end + 1
-        self.bad_line = self.newlines + int(np.searchsorted(breaks, local)) + 1
+        self.bad_line = self.line_at(self.not_utf8, breaks)
 
-    def _text(self, raw: bytes, block: np.ndarray, n_breaks: int) -> None:
+    def _text(self, raw: bytes, block: np.ndarray, breaks: np.ndarray) -> None:
         """Control bytes refuse the file; the first byte that is not UTF-8 is remembered."""
+        n_breaks = len(breaks)
         low = np.count_nonzero(np.less(block, 32, out=self.mask[: len(block)]))
         if low != n_breaks and low != n_breaks + raw.count(b"\r") + raw.count(b"\t"):
             at = int(np.flatnonzero((block < 32) & (block != NEWLINE) & (block != CR)
                                     & (block != TAB))[0])  # fmt: skip
             position = self.offset + at
-            report(NotTextError(self.path, self.line_at(position, block), None,
+            report(NotTextError(self.path, self.line_at(position, breaks), None,
                                 _read_bytes(self.path, position, 8),
                                 "text (a control byte: a binary file?)"))  # fmt: skip
             raise StopReading
         if self.cr_at_end and raw[:1] != b"\n":
-            self._lone_cr(self.offset - 1, block)
+            self._lone_cr(self.offset - 1, breaks)
         returns = raw.count(b"\r") if low != n_breaks else 0  # else: no byte below 32 but \n
         self.cr_at_end = raw.endswith(b"\r")
         if returns and returns != raw.count(b"\r\n") + self.cr_at_end:
             cr = np.flatnonzero(block == CR)
             nxt = block[np.minimum(cr + 1, len(block) - 1)]
-            self._lone_cr(self.offset + int(cr[(nxt != NEWLINE) & (cr + 1 < len(block))][0]), block)
+            self._lone_cr(
+                self.offset + int(cr[(nxt != NEWLINE) & (cr + 1 < len(block))][0]), breaks
+            )
         if self.not_utf8 is not None or (not self.carry and raw.isascii()):
             return
         data = self.carry + raw
@@ -240,8 +242,8 @@ class _Scan:
             else:
                 self.not_utf8 = self.offset - len(self.carry) + exc.start
 
-    def _lone_cr(self, position: int, block: np.ndarray) -> None:
-        report(NotTextError(self.path, self.line_at(position, block), None, b"\r",
+    def _lone_cr(self, position: int, breaks: np.ndarray) -> None:
+        report(NotTextError(self.path, self.line_at(position, breaks), None, b"\r",
                             "line breaks as \\n or \\r\\n (a carriage return alone is "
                             "not one)"))  # fmt: skip
         raise StopReading
@@ -259,22 +261,22 @@ class _Scan:
         bad_close = closing & ~at_end & ~np.isin(nxt, FIELD_END)
         bad = np.flatnonzero(bad_open | bad_close)
         if len(bad):
-            self._bad_quote(self.offset + int(quotes[bad[0]]), block)
+            self._bad_quote(self.offset + int(quotes[bad[0]]), breaks)
         self.close_at_end = bool(closing[-1] and at_end[-1])
         if opening.any():
             last = quotes[np.flatnonzero(opening)[-1]]
-            self.open_line = self.newlines + int(np.searchsorted(breaks, last)) + 1
+            self.open_line = self.line_at(self.offset + int(last), breaks)
 
-    def _bad_quote(self, position: int, block: np.ndarray) -> None:
+    def _bad_quote(self, position: int, breaks: np.ndarray) -> None:
         start = max(position - 10, 0)
         found = _read_bytes(self.path, start, position + 10 - start)
-        report(UnbalancedQuoteError(self.path, self.line_at(position, block), None,
+        report(UnbalancedQuoteError(self.path, self.line_at(position, breaks), None,
                                     found, QUOTING))  # fmt: skip
         raise StopReading
 
     def finish(self, *, latin1: bool) -> Layout:
         if self.cr_at_end:
-            self._lone_cr(self.offset - 1, np.zeros(0, dtype=np.uint8))
+            self._lone_cr(self.offset - 1, NO_POSITIONS)
         if self.blank:
             report(EmptyFileError(self.path, 1, None, "an empty file",
                                   "a header line and data rows"))  # fmt: skip
