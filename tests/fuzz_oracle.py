@@ -202,7 +202,6 @@ def _comtrade(rows: list, names: set[str]) -> list[tuple]:
         raise Refused
     rows = _totals(monthly, names)
     out = []
-    renamed = _partner_names(rows) if "partnerISO" in names else {}
     for line, row in rows:
         freq = key(row["freqCode"])
         if freq != "M":
@@ -223,7 +222,7 @@ def _comtrade(rows: list, names: set[str]) -> list[tuple]:
         if yyyymm is None or not (1 <= yyyymm % 100 <= 12 and 1900 <= yyyymm // 100 <= 2200):
             raise Refused
         month = f"{yyyymm // 100:04d}-{yyyymm % 100:02d}"
-        out.append((line, "month", month, commodity, flow, renamed.get(partner, partner),
+        out.append((line, "month", month, commodity, flow, _partner(row, names),
                     _tonnes(kg, qty, usd, row, names)))  # fmt: skip
     return out
 
@@ -250,7 +249,8 @@ def _totals(rows: list, names: set[str]) -> list:
 
     def row_key(row: dict) -> tuple:
         keys = [c for c in ("reporterDesc", "flowCode", "cmdCode", "partnerDesc") if c in names]
-        return (*(key(row[c]) for c in keys), integer(row["period"]))
+        iso = (row["partnerISO"] or None) if "partnerISO" in names else None  # a partner's code
+        return (*(key(row[c]) for c in keys), iso, integer(row["period"]))
 
     totals = [(line, row) for line, row in rows if is_total(row)]
     present = {row_key(row) for _, row in totals}
@@ -259,18 +259,13 @@ def _totals(rows: list, names: set[str]) -> list:
     return totals
 
 
-def _partner_names(rows: list) -> dict[str, str]:
-    """partnerDesc -> canonical name through partnerISO (the naming rule itself is tested in
-    test_names; here it is applied the same way)."""
+def _partner(row: dict, names: set[str]) -> str:
+    """The row's partner, named through its own partnerISO (the naming rule itself is tested in
+    test_names; here it is applied the same way, row by row)."""
     from reanalysis.names import canonical_partner
 
-    pairs = sorted({(key(r["partnerDesc"]), r["partnerISO"] or None) for _, r in rows},
-                   key=lambda p: (p[0] is None, p[0] or "", p[1] is None, p[1] or ""))  # fmt: skip
-    renamed: dict[str, str] = {}
-    for desc, iso in pairs:
-        if desc is not None and (name := canonical_partner(desc, iso)[0]) != desc:
-            renamed.setdefault(desc, name)
-    return renamed
+    iso = (row["partnerISO"] or None) if "partnerISO" in names else None
+    return canonical_partner(key(row["partnerDesc"]), iso)[0]
 
 
 def _statements(rows: list, customs: bool) -> list[tuple]:

@@ -106,7 +106,10 @@ def test_a_key_given_only_in_parts_names_the_key_and_line(tmp_path):
     with pytest.raises(MissingTotalError) as err:
         load_customs(path)
     assert (err.value.line, err.value.column) == (18, "motCode")
-    assert err.value.found == "breakdown rows only, for China X 850511 USA 202503"
+    assert err.value.found == (
+        "breakdown rows only, for reporterDesc China, flowCode X, cmdCode 850511, "
+        "partnerDesc USA, partnerISO USA, period 202503"
+    )
     assert "a total row for that key (motCode 0, customsCode C00, partner2Code 0, mosCode 0)" in (
         str(err.value)
     )
@@ -135,6 +138,30 @@ def test_world_is_a_partner_of_its_own(tmp_path):
     got = load_customs(write_csv(tmp_path / "t.csv", rows)).sort("partner")
     assert got.select("partner", "value_t").rows() == [
         ("Japan", 3.0), ("United States", 4.0), ("World", 10.0)]  # fmt: skip
+
+
+def test_each_row_is_named_by_its_own_iso_code_so_one_name_with_two_codes_is_two_partners(
+    tmp_path,
+):
+    rows = [row("202501", partner="Japan", kg=7000), row("202502", partner="Japan", kg=1500),
+            row("202501", partner="USA", kg=4000)]  # fmt: skip
+    rows[1]["partnerISO"] = "CIV"  # the name says Japan, the code Côte d'Ivoire: the code wins
+    rows[2]["partnerISO"] = None  # no code: the name is read
+    got = read_statements(write_csv(tmp_path / "t.csv", rows))
+    assert got.select("line", "partner", "value_t").rows() == [
+        (2, "Japan", 7.0), (3, "Côte d'Ivoire", 1.5), (4, "United States", 4.0)]  # fmt: skip
+
+
+def test_a_breakdown_row_whose_code_is_not_its_totals_is_a_key_given_only_in_parts(tmp_path):
+    rows = [row("202501", partner="Japan"), row("202501", partner="Japan", mot=2100)]
+    rows[1]["partnerISO"] = "CIV"
+    with pytest.raises(MissingTotalError) as err:
+        load_customs(write_csv(tmp_path / "t.csv", rows))
+    assert (err.value.line, err.value.column) == (3, "motCode")
+    assert err.value.found == (
+        "breakdown rows only, for reporterDesc China, flowCode X, cmdCode 850511, "
+        "partnerDesc Japan, partnerISO CIV, period 202501"
+    )
 
 
 def test_weight_sources_and_reasons(tmp_path):

@@ -59,9 +59,11 @@ def test_each_key_given_only_in_parts_is_reported_once_at_its_first_line(tmp_pat
                 "0): download with the breakdowns set to their totals, or keep the total rows")  # fmt: skip
     assert problems_of(path) == [
         ("MissingTotalError", str(path), 3, "motCode",
-         "breakdown rows only, for China X 850511 World 202502", expected),
+         "breakdown rows only, for reporterDesc China, flowCode X, cmdCode 850511, "
+         "partnerDesc World, partnerISO W00, period 202502", expected),
         ("MissingTotalError", str(path), 4, "motCode",
-         "breakdown rows only, for China X 850511 World 202503", expected),
+         "breakdown rows only, for reporterDesc China, flowCode X, cmdCode 850511, "
+         "partnerDesc World, partnerISO W00, period 202503", expected),
     ]  # fmt: skip
 
 
@@ -309,7 +311,8 @@ def test_a_parquet_file_with_typed_codes_reads_as_its_csv(tmp_path):
     for path in (csv, parquet):
         assert problems_of(path) == [
             ("MissingTotalError", str(path), 6, "customsCode",
-             "breakdown rows only, for China X 850511 World 202504", expected),
+             "breakdown rows only, for reporterDesc China, flowCode X, cmdCode 850511, "
+             "partnerDesc World, partnerISO W00, period 202504", expected),
         ]  # fmt: skip
     rows.pop()
     frame.head(4).write_parquet(parquet)
@@ -327,7 +330,11 @@ def test_a_code_no_integer_is_written_as_never_matches_an_integer_column(tmp_pat
     frame = pl.DataFrame([row("202501")]).with_columns(customsCode=pl.lit(0, pl.Int32))
     frame.write_parquet(path := tmp_path / "customs.parquet")
     assert [p[3:5] for p in problems_of(path)] == [
-        ("customsCode", "breakdown rows only, for China X 850511 World 202501")
+        (
+            "customsCode",
+            "breakdown rows only, for reporterDesc China, flowCode X, cmdCode 850511, "
+            "partnerDesc World, partnerISO W00, period 202501",
+        )
     ]
 
 
@@ -364,7 +371,11 @@ def test_an_orphan_part_is_named_by_its_first_column_that_is_not_blank_or_the_to
     rows[0]["motCode"] = None
     path = write_csv(tmp_path / "blank_mot.csv", rows)
     assert [p[3:5] for p in problems_of(path)] == [
-        ("customsCode", "breakdown rows only, for China X 850511 World 202504")
+        (
+            "customsCode",
+            "breakdown rows only, for reporterDesc China, flowCode X, cmdCode 850511, "
+            "partnerDesc World, partnerISO W00, period 202504",
+        )
     ]
 
 
@@ -384,5 +395,9 @@ def test_a_breakdown_code_written_none_is_a_part_like_any_other(tmp_path):
     rows[0]["motCode"] = "None"
     path = write_csv(tmp_path / "none.csv", rows)
     assert [p[3:5] for p in problems_of(path)] == [
-        ("motCode", "breakdown rows only, for China X 850511 World 202504")
+        (
+            "motCode",
+            "breakdown rows only, for reporterDesc China, flowCode X, cmdCode 850511, "
+            "partnerDesc World, partnerISO W00, period 202504",
+        )
     ]

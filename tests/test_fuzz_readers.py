@@ -297,6 +297,10 @@ FOUND: list[tuple[str, bytes]] = [
     ("NBSP around a key", TIDY_HEAD + "2025-01,\xa0ore\xa0,export,World,5,t\n".encode()),
     # partners are named by reanalysis.names in every format: a code is a country's name
     ("partner as a code", TIDY_HEAD + b"2025-01,ore,export,KW,5,t\n2025-02,ore,export,010,5,t\n"),
+    # a Comtrade+ partner is named by its own row's code: one name with two codes is two
+    # partners (the reader took the first code of each name for all its rows)
+    ("one name, two codes", b"freqCode,period,flowCode,cmdCode,partnerDesc,partnerISO,netWgt\n"
+     b"M,202501,X,850511,Japan,JPN,7000\nM,202502,X,850511,Japan,CIV,1500\n"),
 ]  # fmt: skip
 
 

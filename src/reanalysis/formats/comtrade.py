@@ -24,7 +24,7 @@ from reanalysis.formats.common import (
     yyyymm_problems,
 )
 from reanalysis.monthgrid import first_of_month
-from reanalysis.names import canonical_partner
+from reanalysis.names import iso3_names
 
 # The 47 columns of a UN Comtrade+ CSV, in order (shared/formats/comtrade_plus_columns.md).
 COMTRADE_COLUMNS = [
@@ -95,7 +95,7 @@ SCHEMA: dict[str, pl.DataType] = {
 }  # fmt: skip
 FLAG_COLUMNS = ("isNetWgtEstimated", "isQtyEstimated")
 CODES = ("qtyUnitCode", *FLAG_COLUMNS)
-KEY = ("reporterDesc", "flowCode", "cmdCode", "partnerDesc", "period")
+KEY = ("reporterDesc", "flowCode", "cmdCode", "partnerDesc", "partnerISO", "period")
 
 
 log = logging.getLogger(__name__)
@@ -183,7 +183,7 @@ def _totals(path: Path, frame: pl.DataFrame, breakdowns: list[str]) -> pl.DataFr
     for first in orphans.unique(key, keep="first", maintain_order=True).iter_rows(named=True):
         column = next(c for c in breakdowns
                       if first[c] is not None and str(first[c]) != BREAKDOWNS[c])  # fmt: skip
-        what = " ".join(str(first[c]) for c in key)
+        what = ", ".join(f"{c} {first[c]}" for c in key)
         report(MissingTotalError(
             path, first["line"], column, f"breakdown rows only, for {what}",
             "a total row for that key ("
@@ -250,21 +250,17 @@ def _weights(wanted, flags: dict[str, pl.Expr]) -> dict[str, pl.Expr]:
 
 
 def _partners(frame: pl.DataFrame) -> pl.Expr:
-    """``partnerDesc`` renamed to the canonical name of its ``partnerISO`` where ISO knows the
-    code (``USA`` -> United States, ``Rep. of Korea`` -> South Korea); areas keep their name."""
+    """Each row's partner: the canonical name of its ``partnerISO`` where ISO knows the code
+    (``KOR`` -> South Korea), else its ``partnerDesc`` (named by the reader as in every
+    format). Row by row, so a name given with two codes is two partners, as
+    :func:`reanalysis.names.canonical_partner` says: the code wins over the name."""
     if "partnerISO" not in frame.columns:
         return pl.col("partnerDesc")
-    # one ISO code per name (its first): the rows where each name first occurs (a group-by
-    # costs a hundred times more at 10M rows)
-    first = pl.col("partnerDesc").arg_unique()
-    pairs = frame.select(pl.col("partnerDesc", "partnerISO").gather(first)).sort("partnerDesc")
-    renamed = {}
-    for desc, iso in pairs.iter_rows():
-        if desc is not None:
-            name = canonical_partner(desc, iso)[0]
-            if name != desc:
-                renamed[desc] = name
-    return pl.col("partnerDesc").replace(renamed) if renamed else pl.col("partnerDesc")
+    # the distinct codes, from the rows where each first occurs (a unique costs twice as much)
+    codes = frame.select(pl.col("partnerISO").gather(pl.col("partnerISO").arg_unique()))
+    by_iso = {c: iso3_names()[c] for c in codes.to_series().cast(pl.String) if c in iso3_names()}
+    named = pl.col("partnerISO").replace_strict(by_iso, default=None, return_dtype=pl.Categorical)
+    return pl.coalesce(named, pl.col("partnerDesc"))
 
 
 def _recode(column: pl.Expr, names: dict[str, str]) -> pl.Expr:
