@@ -98,12 +98,9 @@ class MonthGrid:
 
     def year_to_date(self, grid: np.ndarray) -> np.ndarray:
         """Running January-to-month sums of ``grid`` per series-year; NaN once a month is missing."""
-        missing = np.isnan(grid).reshape(-1, 12)
-        sums = np.nan_to_num(grid).reshape(-1, 12)
+        sums = grid.astype(np.float64, copy=True).reshape(-1, 12)
         for month in range(1, 12):  # column by column: far faster than cumsum along short rows
-            sums[:, month] += sums[:, month - 1]
-            missing[:, month] |= missing[:, month - 1]
-        sums[missing] = np.nan
+            sums[:, month] += sums[:, month - 1]  # a missing month's NaN runs to December
         return sums.reshape(-1)
 
 
@@ -187,12 +184,12 @@ def month_number(period: pl.Series) -> np.ndarray:
     >>> month_number(pl.Series([dt.date(2025, 1, 31), dt.date(2024, 12, 1)])).tolist()
     [24300, 24299]
     """
-    days = period.to_physical().to_numpy().astype(np.int64)
+    days = period.to_physical().to_numpy()  # int32 days since 1970
     if len(days) == 0:
-        return days
+        return days.astype(np.int64)
     low = int(days.min())
     table = np.arange(low, int(days.max()) + 1).astype("datetime64[D]").astype("datetime64[M]")
-    return table.astype(np.int64)[days - low] + 1970 * 12
+    return (table.astype(np.int64) + 1970 * 12)[days - low]
 
 
 def first_of_month(yyyymm: pl.Series) -> pl.Series:

@@ -33,6 +33,17 @@ HS_SCHEMA = pl.Schema(
 )  # fmt: skip
 
 
+def distinct(column: pl.Series) -> list:
+    """The distinct values of ``column`` but null, as text, in order of first occurrence
+    (gathered from the rows where each first occurs: ``unique`` costs twice as much on 10M
+    rows of a categorical column).
+
+    >>> distinct(pl.Series(["b", None, "a", "b"], dtype=pl.Categorical))
+    ['b', 'a']
+    """
+    return column.gather(column.arg_unique()).drop_nulls().cast(pl.String).to_list()
+
+
 @functools.cache
 def hs_codes() -> pl.DataFrame:
     """The shipped HS code table (``HS_SCHEMA``), one row per code."""
@@ -71,8 +82,7 @@ def canonical_partners(frame: pl.DataFrame) -> pl.DataFrame:
     >>> canonical_partners(f)["partner"].to_list()
     ['United States', 'United States', 'World']
     """
-    names = frame["partner"].unique().drop_nulls().cast(pl.String).to_list()
-    renamed = {n: canonical_partner(n)[0] for n in names}
+    renamed = {n: canonical_partner(n)[0] for n in distinct(frame["partner"])}
     renamed = {old: new for old, new in renamed.items() if old != new}
     if not renamed:
         return frame
@@ -94,10 +104,8 @@ def add_names(frame: pl.DataFrame) -> pl.DataFrame:
      ('999999', 'World', '999999', None), ('rare earths', 'South Korea', 'rare earths', 'KOR')]
     """
     table = dict(hs_codes().select("hs_code", "commodity_name").iter_rows())
-    commodities = frame["commodity"].unique().drop_nulls().cast(pl.String).to_list()
-    named = {c: table[c] for c in commodities if c in table}
-    partners = frame["partner"].unique().drop_nulls().cast(pl.String).to_list()
-    coded = {p: _name_codes().get(p) for p in partners}
+    named = {c: table[c] for c in distinct(frame["commodity"]) if c in table}
+    coded = {p: _name_codes().get(p) for p in distinct(frame["partner"])}
     # replaced on the categorical codes: a cast to text first costs seconds at 10M rows
     commodity = pl.col("commodity").cast(frame.schema["commodity"])
     return frame.with_columns(

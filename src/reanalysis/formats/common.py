@@ -45,6 +45,7 @@ from reanalysis.errors import (
     report,
 )
 from reanalysis.formats.layout import Layout, read_header_line, read_layout
+from reanalysis.names import distinct
 
 STATEMENT_SCHEMA = pl.Schema(
     {
@@ -334,8 +335,7 @@ def parse_flag(frame: pl.DataFrame, path: Path, column: str) -> pl.Expr:
     categorical column). A Boolean column (a typed Parquet file) is the flag already."""
     if frame.schema[column] == pl.Boolean:
         return pl.col(column).fill_null(False)
-    seen = frame[column].unique().drop_nulls().cast(pl.String).to_list()
-    if any(v not in FLAGS for v in seen):
+    if any(v not in FLAGS for v in distinct(frame[column])):
         text = pl.col(column).cast(pl.String)
         flag_rows(frame, ~text.is_in(list(FLAGS)) & text.is_not_null(), path, column,
                   "True or False")  # fmt: skip
