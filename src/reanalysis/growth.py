@@ -18,7 +18,8 @@ Percentages are in percent (-15.6 means a 15.6% fall).
 """
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import polars as pl
@@ -114,7 +115,16 @@ def comparisons(
     ``grid`` is :func:`series_grid` of ``frame`` (or of a frame with the same series and
     months), if the caller has it already.
     """
-    grid = grid or series_grid(frame)
+    jobs = _comparison_jobs(frame, grid or series_grid(frame), detail)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        running = {name: pool.submit(jobs[name]) for name in kinds}
+    return {name: job.result() for name, job in running.items()}
+
+
+def _comparison_jobs(
+    frame: pl.DataFrame, grid: MonthGrid, detail: bool
+) -> dict[str, Callable[[], pl.DataFrame]]:
+    """The three comparisons of :func:`comparisons` as functions to run (on any thread)."""
 
     def arr(col: str) -> np.ndarray:
         return frame[col].cast(pl.Float64).to_numpy()  # nulls read as NaN
@@ -198,10 +208,7 @@ def comparisons(
             detail=detail,
         )  # fmt: skip
 
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        jobs = {"mom": mom, "yoy": yoy, "ytd_yoy": ytd_yoy}
-        running = {name: pool.submit(jobs[name]) for name in kinds}
-    return {name: job.result() for name, job in running.items()}
+    return {"mom": mom, "yoy": yoy, "ytd_yoy": ytd_yoy}
 
 
 def _assemble(
@@ -278,41 +285,65 @@ def growth(frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     grid = series_grid(frame)
     priced = "value_usd" in frame.columns and not frame["value_usd"].is_null().all()
-    # the unit values on one of the threads, beside the tonnage's comparisons
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        prices = pool.submit(unit_values, frame, grid, threads=1) if priced else None
-        parts = comparisons(frame, grid=grid, threads=max(1, THREADS - 1) if priced else THREADS)
+    unit_frame = _unit_value_frame(frame) if priced else None
+    # the comparisons of tonnage and of unit value share the threads: each set is prepared on
+    # one thread, which then queues its comparisons, the longest first
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        queued = [_queue(pool, frame, grid, ("ytd_yoy", "yoy", "mom"))]
+        if unit_frame is not None:
+            queued.append(_queue(pool, unit_frame, grid, ("yoy", "mom")))
+        tonnes, *prices = [q.result() for q in queued]
+        parts = {name: job.result() for name, job in tonnes.items()}
+        price_parts = {f"usd_per_t_{n}": job.result() for q in prices for n, job in q.items()}
     out = frame.with_columns(
         **{
-            f"{name}_{col}": parts[name][src]
+            f"{name}_{col}": parts[name][col]
             for name in ("mom", "yoy", "ytd_yoy")
-            for col, src in (("pct", "pct"), ("note", "note"))
+            for col in ("pct", "note")
         }
     )
-    return out.with_columns(**prices.result()) if prices else out
+    if unit_frame is None:
+        return out
+    return out.with_columns(**_unit_value_columns(frame, unit_frame, price_parts))
 
 
-def unit_values(
-    frame: pl.DataFrame, grid: MonthGrid | None = None, threads: int = THREADS
+def _queue(
+    pool: ThreadPoolExecutor, frame: pl.DataFrame, grid: MonthGrid, kinds: tuple[str, ...]
+) -> Future:
+    """A future of ``{kind: future of its comparison}``: ``frame``'s arrays are prepared on
+    one of ``pool``'s threads, which then queues the comparisons (``pool`` must stay open
+    until this future is done)."""
+
+    def prepare() -> dict[str, Future]:
+        jobs = _comparison_jobs(frame, grid, False)
+        return {kind: pool.submit(jobs[kind]) for kind in kinds}
+
+    return pool.submit(prepare)
+
+
+def _unit_value_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with ``value_t`` replaced by the unit value (USD per tonne; null without a
+    positive tonnage), so that the comparisons of tonnage compare it."""
+    ratio = pl.when(pl.col("value_t") > 0).then(pl.col("value_usd") / pl.col("value_t"))
+    return frame.with_columns(value_t=ratio)
+
+
+def _unit_value_columns(
+    frame: pl.DataFrame, unit_frame: pl.DataFrame, parts: dict[str, pl.DataFrame]
 ) -> dict[str, pl.Series]:
-    """``usd_per_t`` and its month-on-month and year-on-year (see :func:`growth`), as columns
-    in the order of ``frame``'s rows (``grid``, ``threads``: see :func:`comparisons`)."""
+    """The unit-value columns from ``unit_frame`` (:func:`_unit_value_frame`) and its
+    comparisons ``parts`` (``usd_per_t_mom``, ``usd_per_t_yoy``): nothing on an estimate."""
     flagged = "weight_estimated" in frame.columns
     estimated = pl.col("weight_estimated").fill_null(False) if flagged else pl.lit(False)
-    ratio = pl.when(pl.col("value_t") > 0).then(pl.col("value_usd") / pl.col("value_t"))
-    priced = frame.with_columns(value_t=ratio)
-    parts = comparisons(priced, kinds=("mom", "yoy"), grid=grid, threads=threads)
-    columns = {"usd_per_t": priced.select(pl.when(~estimated).then("value_t")).to_series()}
-    for name, part in parts.items():
-        leans = (
-            pl.col("note").is_in(pl.Series(_ON_ESTIMATES, dtype=Note).implode()).fill_null(False)
-        )
-        part = part.select(
+    columns = {"usd_per_t": unit_frame.select(pl.when(~estimated).then("value_t")).to_series()}
+    leans = pl.col("note").is_in(pl.Series(_ON_ESTIMATES, dtype=Note).implode()).fill_null(False)
+    for name in ("usd_per_t_mom", "usd_per_t_yoy"):
+        part = parts[name].select(
             pct=pl.when(~leans).then("pct"),
             note=pl.when(leans).then(pl.lit(NOT_ON_ESTIMATES, Note)).otherwise("note"),
         )
-        columns[f"usd_per_t_{name}_pct"] = part["pct"]
-        columns[f"usd_per_t_{name}_note"] = part["note"]
+        columns[f"{name}_pct"] = part["pct"]
+        columns[f"{name}_note"] = part["note"]
     return columns
 
 
