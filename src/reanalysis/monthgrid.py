@@ -89,11 +89,11 @@ class MonthGrid:
     def lag(self, grid: np.ndarray, k: int) -> np.ndarray:
         """For each row, the grid cell ``k`` months earlier in its series; before the series
         starts, an empty cell (the ``fill`` the grid was scattered with)."""
-        if k <= PAD:
-            return grid[self.pos - k]
-        if k not in self._lags:
+        if k not in self._lags:  # each lag's cells are worked out once, for every grid
             target = self.pos - k
-            self._lags[k] = np.where(target >= self.start, target, self.start - 1)
+            self._lags[k] = (
+                target if k <= PAD else np.where(target >= self.start, target, self.start - 1)
+            )
         return grid[self._lags[k]]
 
     def year_to_date(self, grid: np.ndarray) -> np.ndarray:
