@@ -6,6 +6,8 @@ import datetime as dt
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reanalysis.monthgrid import PAD, MonthGrid, first_of_month, month_number
 
@@ -167,3 +169,57 @@ def test_packed_keys_keep_two_series_apart_when_their_codes_cross():
     assert not grid.duplicate.any()  # the two January rows are two series' Januaries
     cells = grid.scatter(np.array([1.0, 2.0, 3.0])[order])
     assert np.array_equal(grid.lag(cells, 1), [np.nan, np.nan, 1.0], equal_nan=True)
+
+
+def twin_order(frame: pl.DataFrame, keys: list[str]) -> list[int]:
+    """The obvious order: by each key's category code (missing first), month, row."""
+    codes = [pl.col(k).to_physical() for k in keys]
+    return frame.with_row_index("i").sort(*codes, "m", "i", nulls_last=False)["i"].to_list()
+
+
+ROWS = st.lists(
+    st.tuples(st.sampled_from(["a", "b", "c", None]), st.sampled_from(["x", "y"]),
+              st.integers(Y24, Y24 + 30)),
+    max_size=40,
+)  # fmt: skip
+KEYS = pl.Enum(["a", "b", "c"]), pl.Enum(["x", "y"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(ROWS, st.sampled_from([0, 2**56]))
+def test_rows_are_put_in_the_order_of_a_plain_sort_ties_in_row_order(rows, far):
+    # ``far`` puts the last row 2**56 months on: the packed key then leaves no room for the
+    # row number beside it, and the grid sorts row numbers instead of numbers (same order)
+    months = [m for *_, m in rows]
+    if far and rows:
+        months[-1] += far
+    frame = pl.DataFrame(
+        {"k1": pl.Series([r[0] for r in rows], dtype=KEYS[0]),
+         "k2": pl.Series([r[1] for r in rows], dtype=KEYS[1]), "m": pl.Series(months, dtype=pl.Int64)}
+    )  # fmt: skip
+    grid, order = MonthGrid.build_sorted(frame, ["k1", "k2"], "m")
+    twin = twin_order(frame, ["k1", "k2"])
+    if order is None:  # rows already series by series: one run each, months rising in it
+        run = pl.struct("k1", "k2").rle_id()
+        grouped = frame.select(
+            run.n_unique() == pl.struct("k1", "k2").n_unique(),
+            (pl.col("m").diff().over(run).fill_null(0) >= 0).all(),
+        )
+        assert grouped.row(0) == (True, True)
+    else:
+        assert order.tolist() == twin
+    ordered = frame if order is None else frame[order]
+    assert np.array_equal(grid.pos, MonthGrid.build(ordered, ["k1", "k2"], "m").pos)
+    # a row that repeats an earlier row's series and month is the duplicate
+    repeated = ordered.select(~pl.struct("k1", "k2", "m").is_first_distinct()).to_series()
+    assert grid.duplicate.tolist() == repeated.to_list()
+
+
+def test_rows_far_apart_in_time_are_ordered_by_row_numbers_sorted_not_numbers():
+    # 2**57 months between two rows: the series, the month and a row number do not fit in one
+    # 64-bit integer, so the row numbers are sorted by the packed key (the order is the same)
+    frame = pl.DataFrame({"s": pl.Series(["b", "a", "b", "a"] * 16, dtype=pl.Enum(["a", "b"])),
+                          "m": [2**57, 0, 0, 5] * 16})  # fmt: skip
+    grid, order = MonthGrid.build_sorted(frame, ["s"], "m")
+    assert order.tolist() == twin_order(frame, ["s"])
+    assert grid.duplicate.sum() == 64 - 4  # four distinct rows, each repeated 16 times
