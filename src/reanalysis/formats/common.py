@@ -231,20 +231,20 @@ def _numbers_from_text(
 def _read_parquet(
     path: Path, schema: dict[str, pl.DataType], expected: dict[str, str]
 ) -> pl.DataFrame:
+    lazy = pl.scan_parquet(path).select(list(schema)).with_row_index("_record")
+    lazy = lazy.with_columns(line=(pl.col("_record") + 2).cast(pl.Int64)).drop("_record")
+    try:  # cast while reading (a text column to categorical: no frame of text in between)
+        return lazy.select("line", *(pl.col(c).cast(t) for c, t in schema.items())).collect()
+    except PARSE_ERRORS:
+        pass  # a corrupt file, or cells the cast refuses: read as stored to tell which
     try:
-        lazy = pl.scan_parquet(path).select(list(schema)).with_row_index("_record")
-        text = lazy.collect()
+        stored = lazy.collect()
     except PARSE_ERRORS as exc:
         report(_corrupt(path, exc))
         raise StopReading from None
-    frame = text.with_columns(line=(pl.col("_record") + 2).cast(pl.Int64)).drop("_record")
-    try:
-        frame = frame.cast(schema)
-    except PARSE_ERRORS:
-        typed = [c for c, t in schema.items() if t != pl.Boolean]  # a flag stays as stored
-        as_text = frame.with_columns(pl.col(typed).cast(pl.String))
-        frame = _numbers_from_text(path, as_text, schema, expected)
-    return frame.select("line", *schema)
+    typed = [c for c, t in schema.items() if t != pl.Boolean]  # a flag stays as stored
+    as_text = stored.with_columns(pl.col(typed).cast(pl.String))
+    return _numbers_from_text(path, as_text, schema, expected).select("line", *schema)
 
 
 def stated_at() -> pl.Expr:
