@@ -172,9 +172,9 @@ def test_packed_keys_keep_two_series_apart_when_their_codes_cross():
 
 
 def twin_order(frame: pl.DataFrame, keys: list[str]) -> list[int]:
-    """The obvious order: by each key's category code (missing first), month, row."""
+    """The obvious order: by each key's category code (missing last), month, row."""
     codes = [pl.col(k).to_physical() for k in keys]
-    return frame.with_row_index("i").sort(*codes, "m", "i", nulls_last=False)["i"].to_list()
+    return frame.with_row_index("i").sort(*codes, "m", "i", nulls_last=True)["i"].to_list()
 
 
 ROWS = st.lists(

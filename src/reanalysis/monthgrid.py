@@ -110,12 +110,12 @@ def _series_order(
     starts = _series_starts(keyed)
     if _grouped(keyed, months, starts):
         return None, starts, months
-    low, span = int(months.min()), int(months.max() - months.min() + 1)
+    low = int(months.min())
+    month_bits = int(months.max() - low).bit_length()  # months beside the series, in bits
     for dense in (False, True):  # category codes pack unless the categories are many
-        codes = [_codes(frame[k], dense) for k in keys]
-        codes = [c for c in codes if c.min() != c.max()]  # a constant key orders nothing
+        codes = [c for k in keys if (c := _codes(frame[k], dense)) is not None]
         sizes = [int(c.max()) + 1 for c in codes]
-        if float(np.prod(sizes, dtype=float)) * span < PACK_LIMIT:
+        if float(np.prod(sizes, dtype=float)) * 2**month_bits < PACK_LIMIT:
             break
     else:  # too many distinct keys to pack into one integer: sort on the key columns
         text = frame.select(*(pl.col(k).cast(pl.String) for k in keys))
@@ -132,8 +132,8 @@ def _series_order(
         packed *= n
         packed += c
     del codes
-    packed *= span
-    packed += months - low
+    packed <<= month_bits
+    packed |= months - low
     bits = max(1, (len(months) - 1).bit_length())
     if int(packed.max()) < 1 << (63 - bits):  # the row number fits beside: sort numbers
         packed <<= bits  # (a sort of numbers is a third of an argsort's time, and the
@@ -145,21 +145,26 @@ def _series_order(
         order = pl.DataFrame({"k": packed}).select(pl.arg_sort_by("k", maintain_order=True))
         order = order.to_series().to_numpy()
         ordered = packed[order]
-    series, month = np.divmod(ordered, span)
+    series = ordered >> month_bits
     starts = np.ones(len(months), dtype=bool)
     starts[1:] = series[1:] != series[:-1]
-    return order, starts, month + low
+    return order, starts, (ordered & ((1 << month_bits) - 1)) + low
 
 
-def _codes(column: pl.Series, dense: bool) -> np.ndarray:
-    """Integer codes of ``column``'s values (null is one); with ``dense``, ``0..k-1`` for ``k``
-    distinct values, else the category codes, which may leave gaps."""
+def _codes(column: pl.Series, dense: bool) -> np.ndarray | None:
+    """Integer codes of ``column``'s values, missing after every value; with ``dense``,
+    ``0..k-1`` for ``k`` distinct values, else the category codes, which may leave gaps.
+    ``None`` for a column of one value throughout: it orders nothing."""
     if column.dtype != pl.Categorical and not isinstance(column.dtype, pl.Enum):
         column = column.cast(pl.String).cast(pl.Categorical)
-    codes = column.to_physical().cast(pl.Int64).fill_null(-1).to_numpy() + 1  # null -> 0
+    physical = column.to_physical()
+    low, high, missing = physical.min(), physical.max(), physical.null_count()
+    if missing == len(physical) or (low == high and not missing):
+        return None
+    codes = (physical.fill_null(high + 1) if missing else physical).to_numpy()
     if not dense:
         return codes
-    present = np.zeros(int(codes.max()) + 1 if len(codes) else 1, dtype=bool)
+    present = np.zeros(int(codes.max()) + 1, dtype=bool)
     present[codes] = True
     return (np.cumsum(present) - 1)[codes]
 
