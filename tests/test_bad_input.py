@@ -81,6 +81,15 @@ def test_conflicting_duplicate_rows(write):
     assert where(err) == (4, "value") and "line 2" in str(err)
 
 
+def test_of_many_conflicting_keys_the_one_whose_second_figure_comes_first_is_named(write):
+    # forty ores, each given twice with two figures; the rows of ore 17 come first, so its
+    # second row (line 3) is the one named, whatever order the keys are grouped in
+    ores = [17, *(n for n in range(40) if n != 17)]
+    rows = "".join(f"2025-01,ore{n},export,World,{v},t\n" for n in ores for v in (1, 2))
+    err = raises(write("t.csv", TIDY + rows), DuplicateRowError)
+    assert where(err) == (3, "value") and "line 2" in str(err) and "ore17" in str(err)
+
+
 def test_identical_duplicate_rows_collapse(write):
     rows = "2025-01,ore,export,World,5,t\n2025-01,ore,export,World,5000,kg\n"
     frame = load_customs(write("t.csv", TIDY + rows))

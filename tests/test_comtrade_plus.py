@@ -164,6 +164,17 @@ def test_a_breakdown_row_whose_code_is_not_its_totals_is_a_key_given_only_in_par
     )
 
 
+def test_rows_out_of_order_keep_their_own_weight_source_where_some_have_none(tmp_path):
+    # one weight source beside a month without weight: put in month order, each row keeps
+    # its own (a column of one value and blanks is not a column of one value)
+    rows = [row("202503", kg=3000), row("202501", kg=None, qty=5, qty_unit=5),
+            row("202502", kg=2000)]  # fmt: skip
+    got = load_customs(write_csv(tmp_path / "t.csv", rows))
+    assert got.select("period", "value_t", "weight_source", "missing_reason").rows() == [
+        (D(2025, 1, 1), None, None, NO_WEIGHT), (D(2025, 2, 1), 2.0, "netWgt", None),
+        (D(2025, 3, 1), 3.0, "netWgt", None)]  # fmt: skip
+
+
 def test_weight_sources_and_reasons(tmp_path):
     """netWgt first; qty where netWgt is empty and qty is in kg; otherwise no tonnage and why."""
     rows = [
