@@ -72,6 +72,7 @@ def test_a_batch_past_polars_automatic_file_size_stays_one_file(tmp_path, monkey
     read as a batch of its own, a series straddling two; a batch is one file whatever its size
     (the batches of every source are Parquet files)."""
     data = frame(250_000, seed=13)  # Polars' Parquet sink cuts files at about 100,000 rows
+    data = data.sort("period", maintain_order=True)  # month by month: the file is split
     source = tmp_path / "c.parquet"
     data.write_parquet(source)
     monkeypatch.setattr(pl, "PartitionBy", TinyAutomaticFiles)
@@ -96,16 +97,29 @@ def test_a_folder_of_parquet_files_is_one_input(extract, tmp_path):
     assert got["source_url"].unique().to_list() == [(tmp_path / "in").resolve().as_uri()]
 
 
-def test_progress_bar_counts_the_split_and_each_batch(extract, tmp_path, capsys):
-    growth_dataset(extract / "c.parquet", tmp_path / "g", batch_rows=20_000)
+STEP = re.compile(r"0/3 \[00:00<\?, \?batch/s, (.*) ([\d,]+) rows\]")
+
+
+@pytest.mark.parametrize(
+    ("name", "first_steps"),
+    [("c.parquet", ["finding the series in"]),
+     ("shuffled.parquet", ["finding the series in", "splitting"]),
+     ("c.csv", ["splitting"])],
+)  # fmt: skip
+def test_progress_bar_names_the_first_step_and_counts_each_batch(
+    extract, tmp_path, capsys, name, first_steps
+):
+    """The first step of a Parquet file is finding its series (then splitting it if they are
+    not in consecutive rows); a CSV is split."""
+    growth_dataset(extract / name, tmp_path / "g", batch_rows=20_000)
     states = capsys.readouterr().err.split("\r")
     assert states[1].rstrip() == "growth:   0%|          | 0/3 [00:00<?, ?batch/s]"
-    assert any(
-        st.rstrip().endswith(f"0/3 [00:00<?, ?batch/s, splitting {rows_of(extract):,} rows]")
-        for st in states
-    )
+    postfixes = [m.groups() for st in states if (m := STEP.search(st))]
+    assert list(dict.fromkeys(step for step, _ in postfixes)) == first_steps
+    if name != "c.csv":  # a CSV's rows are estimated from its size
+        assert {rows for _, rows in postfixes} == {f"{rows_of(extract):,}"}
     assert re.fullmatch(r"growth: 100%\|[#█]+\| 3/3 \[[^\]]*batch/s, batch 2 of 2\]\n?", states[-1])
-    growth_dataset(extract / "c.parquet", tmp_path / "h", batch_rows=20_000, progress=False)
+    growth_dataset(extract / name, tmp_path / "h", batch_rows=20_000, progress=False)
     assert capsys.readouterr().err == ""
 
 

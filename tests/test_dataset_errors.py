@@ -20,7 +20,7 @@ from reanalysis.errors import (
     EmptyFileError,
     MissingColumnError,
 )
-from reanalysis.readers import COMTRADE_REQUIRED
+from reanalysis.readers import COMTRADE_REQUIRED, read_statements
 
 HEADER = ",".join(COMTRADE_REQUIRED) + "\n"
 ROWS = "".join(
@@ -109,9 +109,9 @@ def test_an_error_not_about_a_row_names_the_source_and_keeps_the_rest(
     def failing(source, **kwargs):  # the reader fails on a batch file, never on the source
         if "batches" in Path(source).parts:
             raise error
-        return load_customs(source, **kwargs)
+        return read_statements(source, **kwargs)
 
-    monkeypatch.setattr(dataset, "load_customs", failing)
+    monkeypatch.setattr(dataset, "read_statements", failing)
     with pytest.raises(type(error)) as err:
         growth_dataset(path, tmp_path / "g", progress=False)
     got = err.value

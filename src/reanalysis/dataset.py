@@ -1,10 +1,13 @@
 """Growth on inputs larger than memory: series by series, in bounded batches.
 
-Every comparison stays inside one series, so series can be computed apart. The source (a
-Comtrade+ or tidy CSV, a Parquet file, or a folder of Parquet files) is split once, streaming,
-into batches that each hold whole series (a hash of the series keys picks the batch); each batch
-then runs the library's own path, :func:`~reanalysis.load_customs` and
-:func:`~reanalysis.growth.growth`, and its growth frame is written as one Parquet part of the
+Every comparison stays inside one series, so series can be computed apart. A batch holds whole
+series. Where the source is one Parquet file whose series each lie in consecutive rows (a file
+written series by series, or sorted by them), a batch is a range of its rows, read from the
+file itself (:func:`ranges`). Any other source (a Comtrade+ or tidy CSV, a Parquet file in
+another order, a folder of Parquet files) is first split, streaming, into batch files (a hash of
+the series keys picks the batch: :func:`split`). Each batch then runs the library's own path
+(:func:`~reanalysis.readers.read_statements`, :func:`~reanalysis.reconcile.reconcile` and
+:func:`~reanalysis.growth.growth`), and its growth frame is written as one Parquet part of the
 target folder. Memory holds one batch at a time, whatever the size of the source.
 
 >>> import tempfile
@@ -26,8 +29,10 @@ import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 from tqdm import tqdm
 
@@ -38,7 +43,8 @@ from reanalysis.formats.layout import Layout, read_layout
 from reanalysis.formats.tidy import TIDY_REQUIRED
 from reanalysis.growth import growth
 from reanalysis.loaders import load_customs
-from reanalysis.readers import detect_format
+from reanalysis.readers import detect_format, read_statements
+from reanalysis.reconcile import reconcile
 
 BATCH_ROWS = 3_000_000  # rows per batch: 2.6 GiB peak at 100M Comtrade+ rows (PROFILE.md)
 # The columns of the source that the reader takes (where present), and the ones that split
@@ -53,6 +59,9 @@ SERIES_COLUMNS = {
     "tidy": ("commodity", "flow", "partner"),
 }
 HASH_SEED = 20261125
+# Rows whose keys ranges() reads first (then twice as many each time, up to a batch): a file
+# not in series order almost always shows it in its first rows, and is then split at once.
+FIRST_KEYS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,11 @@ class Plan:
     columns: tuple[str, ...]
     keys: tuple[str, ...]
     rows: int
+
+    @property
+    def one_parquet(self) -> bool:
+        """Whether the source is one Parquet file (its batches may be ranges of its rows)."""
+        return not self.csv and len(self.files) == 1
 
     @property
     def uri(self) -> str:
@@ -126,7 +140,9 @@ def growth_dataset(
     series in another order. ``batch_rows`` bounds the rows per batch (about 0.55 GiB of peak
     memory per million rows). A ``tqdm`` progress bar on standard error counts the batches
     (``progress=False`` hides it). ``target`` is replaced only at the end, in one rename, and
-    only with ``overwrite``; input errors name the source file, its row and column.
+    only with ``overwrite``; input errors name the source file, its row and column. A Parquet
+    file whose series each lie in consecutive rows is read in ranges of rows, not split
+    (:func:`ranges`): sorting a large file by its series keys once saves the split on every run.
     """
     plan_ = plan(source)
     target = Path(target)
@@ -138,8 +154,13 @@ def growth_dataset(
         tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as tmp,
         tqdm(total=batches_wanted + 1, desc="growth", unit="batch", disable=not progress) as bar,
     ):
-        bar.set_postfix_str(f"splitting {plan_.rows:,} rows")
-        batches = split(plan_, batches_wanted, Path(tmp) / "batches")
+        batches: list[range] | list[Path] | None = None
+        if plan_.one_parquet:
+            bar.set_postfix_str(f"finding the series in {plan_.rows:,} rows")
+            batches = ranges(plan_, batches_wanted, batch_rows)
+        if batches is None:
+            bar.set_postfix_str(f"splitting {plan_.rows:,} rows")
+            batches = split(plan_, batches_wanted, Path(tmp) / "batches")
         bar.total = len(batches) + 1
         bar.update(1)
         staged = Path(tmp) / "growth"
@@ -150,7 +171,8 @@ def growth_dataset(
             for n, batch in enumerate(batches):
                 bar.set_postfix_str(f"batch {n + 1} of {len(batches)}")
                 frame = batch_growth(batch, plan_)
-                batch.unlink()  # the disk a batch took is free again
+                if isinstance(batch, Path):
+                    batch.unlink()  # the disk a batch took is free again
                 writing.result()
                 bar.update(n > 0)
                 writing = writer.submit(_write_part, frame, staged / f"part-{n:05d}.parquet")
@@ -168,6 +190,42 @@ def _write_part(frame: pl.DataFrame | None, path: Path) -> None:
     """One part of the target (Snappy: half zstd's time for a fifth more bytes)."""
     if frame is not None:
         frame.write_parquet(path, compression="snappy")
+
+
+def ranges(plan: Plan, batches: int, chunk_rows: int) -> list[range] | None:
+    """About ``batches`` ranges of the rows of ``plan``'s one Parquet file, about as long as
+    each other, each holding whole series, when the rows of every series are consecutive in
+    the file; ``None`` when they are not, or when the file holds more than ``chunk_rows``
+    series. The series keys are read in chunks of up to ``chunk_rows`` rows (the first ones
+    shorter: :data:`FIRST_KEYS`), and the first row of each run of rows with the same keys is
+    kept: the rows of every series are consecutive when no two runs have the same keys (as the
+    reader takes them: :func:`series_hash`). Keys that differ only as the reader does not see
+    (`` 850511`` beside ``850511``) make two runs of one series: ``None``, and the source is
+    split."""
+    path, starts, seen = plan.files[0], [], pl.Series(dtype=pl.UInt64)
+    offset, size = 0, min(chunk_rows, FIRST_KEYS)
+    while offset < plan.rows:
+        before = min(offset, 1)  # the chunk's row before: does its first row go on a run?
+        chunk = pl.scan_parquet(path).slice(offset - before, size + before)
+        new = pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift(1)) for k in plan.keys)
+        runs = (
+            chunk.select(*plan.keys, row=pl.int_range(pl.len(), dtype=pl.Int64) + offset - before)
+            .filter(new | (pl.col("row") == 0), pl.col("row") >= offset)
+            .select("row", key=series_hash(plan.keys))
+            .collect()
+        )
+        starts.append(runs["row"])
+        seen = seen.append(runs["key"])
+        if seen.len() > chunk_rows or seen.is_duplicated().any():
+            return None
+        offset, size = offset + size, min(2 * size, chunk_rows)
+    if not plan.rows:
+        return []
+    first_rows = pl.concat(starts).to_numpy()
+    wanted = np.arange(1, batches) * plan.rows // batches
+    at = first_rows[np.searchsorted(first_rows, wanted).clip(max=len(first_rows) - 1)]
+    cuts = np.unique(np.r_[0, at, plan.rows]).tolist()
+    return [range(a, b) for a, b in pairwise(cuts)]
 
 
 def split(plan: Plan, batches: int, folder: Path) -> list[Path]:
@@ -251,15 +309,20 @@ def _scan_csv(path: Path, layout: Layout | None, folder: Path) -> pl.LazyFrame:
     )
 
 
-def batch_growth(batch: Path, plan: Plan) -> pl.DataFrame | None:
-    """The growth frame of one batch file written by :func:`split` (the library's own path),
-    ``source_url`` as the source's; input errors name the source's file and line. ``None``
-    for a batch without monthly rows (the caller checks the source as a whole)."""
+def batch_growth(batch: Path | range, plan: Plan) -> pl.DataFrame | None:
+    """The growth frame of one batch (the library's own path): a file written by :func:`split`
+    or a range of the source's rows (:func:`ranges`), ``source_url`` as the source's; input
+    errors name the source's file and line. ``None`` for a batch without monthly rows (the
+    caller checks the source as a whole)."""
+    source, rows = (plan.files[0], batch) if isinstance(batch, range) else (batch, None)
     try:
-        frame = growth(load_customs(batch, format=plan.format))
+        statements = read_statements(source, format=plan.format, rows=rows)
+        frame = growth(reconcile(statements, records=True))
     except EmptyFileError:
         return None
     except InputError as exc:
+        if rows is not None:  # read from the source itself: its own file and line
+            raise
         raise _located(exc, batch, plan) from None
     if "source_url" not in plan.columns:
         frame = frame.with_columns(source_url=pl.lit(plan.uri, pl.Categorical))

@@ -31,7 +31,13 @@ from reanalysis.errors import (
     UnknownFormatError,
     report,
 )
-from reanalysis.formats.common import STATEMENT_SCHEMA, read_header, read_text_csv, stated_at
+from reanalysis.formats.common import (
+    STATEMENT_SCHEMA,
+    is_parquet,
+    read_header,
+    read_text_csv,
+    stated_at,
+)
 from reanalysis.formats.comtrade import (
     COMTRADE_COLUMNS,
     COMTRADE_OPTIONAL,
@@ -60,8 +66,12 @@ __all__ = [
 ]
 
 
-def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
-    """Read one customs file into the statements frame.
+def read_statements(
+    path: str | Path, *, format: str = "auto", rows: range | None = None
+) -> pl.DataFrame:
+    """Read one customs file into the statements frame. ``rows`` (consecutive row numbers,
+    from 0) reads only those rows of a tidy or Comtrade+ Parquet file, lines numbered as in
+    the file (the bounded path's batches of whole series: :mod:`reanalysis.dataset`).
 
     >>> from reanalysis import paths
     >>> st = read_statements(paths.CUSTOMS_FILES[0])
@@ -73,13 +83,15 @@ def read_statements(path: str | Path, *, format: str = "auto") -> pl.DataFrame:
     path = Path(path)
     readers: dict[str, Callable[[Path], pl.DataFrame]] = {
         "statements": read_statement_file,
-        "tidy": read_tidy,
-        "comtrade": read_comtrade,
+        "tidy": lambda p: read_tidy(p, rows),
+        "comtrade": lambda p: read_comtrade(p, rows),
     }
     if format != "auto" and format not in readers:
         raise UnknownFormatError(path, None, None, format, f"one of {sorted(readers)}")
     columns = read_header(path)  # read once: a format named by the caller may lack its columns
     fmt = _detected(path, columns) if format == "auto" else format
+    if rows is not None and (fmt == "statements" or not is_parquet(path)):
+        raise ValueError(f"{path}: rows= reads part of a tidy or Comtrade+ Parquet file only")
     required = _required(columns)[fmt]
     if not set(required) <= set(columns):
         report(_missing(path, fmt, required, columns))

@@ -126,13 +126,16 @@ def read_columns(
     *,
     latin1: bool = False,
     expected: dict[str, str] | None = None,
+    rows: range | None = None,
 ) -> pl.DataFrame:
     """Columns ``schema`` of a CSV or Parquet file, each row with its ``line`` (Int64). Numbers are parsed by Polars; where that fails the columns are read as
     text and every cell that is not a number is reported with its line (and ``expected``
     text per column, if given). ``latin1`` reads a CSV
-    that is not UTF-8 as ISO-8859-1 (transcoded in memory: nothing is written to disk)."""
+    that is not UTF-8 as ISO-8859-1 (transcoded in memory: nothing is written to disk).
+    ``rows`` (consecutive row numbers, from 0; Parquet only) reads only those rows, each with
+    its line in the file."""
     if is_parquet(path):
-        return _read_parquet(path, schema, expected or {})
+        return _read_parquet(path, schema, expected or {}, rows)
     # Most files are UTF-8 with every row as wide as the header: parse such a file on another
     # thread while its layout is checked (the parsed frame is used only when the layout says
     # that is what the file is, and the layout's errors come first either way).
@@ -229,9 +232,12 @@ def _numbers_from_text(
 
 
 def _read_parquet(
-    path: Path, schema: dict[str, pl.DataType], expected: dict[str, str]
+    path: Path, schema: dict[str, pl.DataType], expected: dict[str, str], rows: range | None
 ) -> pl.DataFrame:
-    lazy = pl.scan_parquet(path).select(list(schema)).with_row_index("_record")
+    lazy = pl.scan_parquet(path).select(list(schema))
+    if rows is not None:  # sliced before the row numbers, so that only those rows are read
+        lazy = lazy.slice(rows.start, len(rows))
+    lazy = lazy.with_row_index("_record", offset=rows.start if rows is not None else 0)
     lazy = lazy.with_columns(line=(pl.col("_record") + 2).cast(pl.Int64)).drop("_record")
     try:  # cast while reading (a text column to categorical: no frame of text in between)
         return lazy.select("line", *(pl.col(c).cast(t) for c, t in schema.items())).collect()

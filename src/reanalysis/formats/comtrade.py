@@ -101,8 +101,9 @@ KEY = ("reporterDesc", "flowCode", "cmdCode", "partnerDesc", "partnerISO", "peri
 log = logging.getLogger(__name__)
 
 
-def read_comtrade(path: Path) -> pl.DataFrame:
-    """The monthly total rows of a Comtrade+ export as statements.
+def read_comtrade(path: Path, rows: range | None = None) -> pl.DataFrame:
+    """The monthly total rows of a Comtrade+ export (or of its ``rows``: see
+    :func:`~reanalysis.formats.common.read_columns`) as statements.
 
     - Breakdown rows (``motCode``, ``customsCode``, ``partner2Code``, ``mosCode`` other than
       the total's ``0``/``C00``, where the column exists) are set aside, with a log line
@@ -124,7 +125,7 @@ def read_comtrade(path: Path) -> pl.DataFrame:
     if is_parquet(path):  # codes and flags may be typed there (see _stored)
         stored = pl.read_parquet_schema(path)
         wanted |= {c: _stored(c, stored[c]) for c in (*BREAKDOWNS, *CODES) if c in wanted}
-    frame = read_columns(path, wanted, latin1=True, expected={"period": YYYYMM})
+    frame = read_columns(path, wanted, latin1=True, expected={"period": YYYYMM}, rows=rows)
     keys = [c for c in ("freqCode", "flowCode", "cmdCode", "partnerDesc", "reporterDesc")
             if c in wanted]  # fmt: skip
     frame = strip_keys(frame, keys)

@@ -28,7 +28,9 @@ UNITS_TO_T = {"t": 1.0, "kg": 0.001}
 KEYS = ["commodity", "flow", "partner", "unit"]
 
 
-def read_tidy(path: Path) -> pl.DataFrame:
+def read_tidy(path: Path, rows: range | None = None) -> pl.DataFrame:
+    """The rows of a tidy file (or its ``rows``: see
+    :func:`~reanalysis.formats.common.read_columns`) as statements."""
     schema: dict[str, pl.DataType] = {c: pl.String for c in ("period", *KEYS)}
     columns = read_header(path)
     has_url, has_flag = "source_url" in columns, "weight_estimated" in columns
@@ -36,7 +38,7 @@ def read_tidy(path: Path) -> pl.DataFrame:
         schema["source_url"] = pl.String
     if has_flag:
         schema["weight_estimated"] = pl.String
-    frame = read_columns(path, {**schema, "value": pl.Float64})
+    frame = read_columns(path, {**schema, "value": pl.Float64}, rows=rows)
     if frame.height == 0:
         report(EmptyFileError(path, 2, None, "a header and no data rows", "at least one data row"))
         raise StopReading
