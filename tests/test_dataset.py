@@ -335,6 +335,37 @@ def test_two_names_of_one_partner_are_one_series(write, tmp_path):
     assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))
 
 
+TIDY_TWO_NAMES = (
+    "period,commodity,flow,partner,value,unit\n"
+    + "".join(f"2025-{m:02d},ore,export,USA,{m}0,t\n" for m in (1, 2, 3))
+    + "".join(f"2025-{m:02d},ore,export,United States,{m}0,t\n" for m in (4, 5, 6))
+    + "".join(f"2025-{m:02d},ore,export,Japan,{m}0,t\n" for m in range(1, 7))
+)
+
+
+@pytest.mark.parametrize("name", ["t.csv", "t.parquet"])
+@pytest.mark.parametrize("batch_rows", [1, 2, 5])
+def test_two_names_of_one_partner_in_a_tidy_file_are_one_series(write, tmp_path, name,
+                                                                 batch_rows):  # fmt: skip
+    """The reader names ``USA`` and ``United States`` as one partner: their rows are one
+    series in one batch, whichever the batches (before, each name could fall in a batch of its
+    own, and the series' months in the other batch were missing to its comparisons)."""
+    path = write("t.csv", TIDY_TWO_NAMES)
+    if name == "t.parquet":
+        pl.read_csv(path).write_parquet(path := tmp_path / name)
+    expected = growth(load_customs(path))
+    assert expected["partner"].unique().sort().to_list() == ["Japan", "United States"]
+    assert expected.filter(pl.col("partner") == "United States")["mom_pct"].null_count() == 1
+    out = growth_dataset(path, tmp_path / "g", batch_rows=batch_rows, progress=False)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))
+
+
+def test_the_series_hash_takes_a_partner_by_its_canonical_name():
+    partners = pl.DataFrame({"partner": ["USA", " United States ", "United States", "Japan"]})
+    hashes = partners.select(dataset.series_hash(("partner",))).to_series().to_list()
+    assert hashes[0] == hashes[1] == hashes[2] != hashes[3]
+
+
 def test_a_key_with_surrounding_spaces_is_in_its_series_batch(write, tmp_path):
     """The reader strips keys, so ` 850511 ` is series 850511: the split puts it in that
     series' batch, whatever the number of batches."""

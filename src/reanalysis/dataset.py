@@ -43,13 +43,15 @@ from reanalysis.formats.layout import Layout, read_layout
 from reanalysis.formats.tidy import TIDY_REQUIRED
 from reanalysis.growth import growth
 from reanalysis.loaders import load_customs
+from reanalysis.names import canonical_partners
 from reanalysis.readers import detect_format, read_statements
 from reanalysis.reconcile import reconcile
 
 BATCH_ROWS = 3_000_000  # rows per batch: 2.6 GiB peak at 100M Comtrade+ rows (PROFILE.md)
 # The columns of the source that the reader takes (where present), and the ones that split
 # rows into batches: a Comtrade+ batch holds every partner of a reporter, flow and HS code, as
-# the reader renames partners (two names of one country are one series).
+# the reader names partners by their ISO codes (two names of one country are one series); a
+# tidy file's partners are split by their canonical names (_key).
 READ_COLUMNS = {
     "comtrade": tuple(COMTRADE_SCHEMA),
     "tidy": (*TIDY_REQUIRED, "source_url", "weight_estimated"),
@@ -276,8 +278,17 @@ def series_hash(keys: tuple[str, ...]) -> pl.Expr:
 
 def _key(column: str) -> pl.Expr:
     """``column`` as the readers take a key: text without surrounding spaces, a blank key as a
-    missing one (both ``""`` here, one strip per cell)."""
-    return pl.col(column).cast(pl.String).str.strip_chars().fill_null("")
+    missing one (both ``""`` here, one strip per cell). A tidy file's ``partner`` is taken by
+    its canonical name, as the reader does: ``USA`` and ``United States`` are one series."""
+    text = pl.col(column).cast(pl.String).str.strip_chars().fill_null("")
+    if column != "partner":
+        return text
+    return text.map_batches(_canonical_names, return_dtype=pl.String, is_elementwise=True)
+
+
+def _canonical_names(partners: pl.Series) -> pl.Series:
+    """Each of ``partners`` (stripped text) by its canonical name (the reader's rule)."""
+    return canonical_partners(partners.to_frame("partner"))["partner"]
 
 
 def _scan_csv(path: Path, layout: Layout | None, folder: Path) -> pl.LazyFrame:
@@ -304,7 +315,7 @@ def _scan_csv(path: Path, layout: Layout | None, folder: Path) -> pl.LazyFrame:
     lines = layout.lines  # a quoted field holds a line break: lines from the layout
     return scan.with_columns(
         _line=pl.col("_record").map_batches(
-            lambda r: pl.Series(lines[r.to_numpy()]), return_dtype=pl.Int64
+            lambda r: pl.Series(lines[r.to_numpy()]), return_dtype=pl.Int64, is_elementwise=True
         )
     )
 
