@@ -200,6 +200,28 @@ def test_a_folder_error_names_the_file_and_its_row(tmp_path):
     assert (err.value.file, err.value.line) == (str(tmp_path / "in" / "b.parquet"), 4)
 
 
+def test_a_parquet_source_s_batches_hold_its_text_keys_as_categories_a_csv_s_as_text(
+    extract, tmp_path
+):
+    for name, text in (("shuffled.parquet", pl.Categorical()), ("c.csv", pl.String)):
+        batches = dataset.split(plan(extract / name), 2, tmp_path / name)
+        schema = pl.read_parquet_schema(batches[0])
+        assert {schema[c] for c in ("cmdCode", "partnerDesc", "customsCode")} == {text}
+        assert schema["netWgt"] == (pl.Float64 if text != pl.String else pl.String)
+
+
+def test_a_bad_code_in_a_split_parquet_file_is_named_as_the_in_memory_path_names_it(tmp_path):
+    good = pl.read_csv((COMTRADE_HEADER + ROWS).encode(), schema_overrides={"cmdCode": pl.String})
+    bad = good.with_columns(flowCode=pl.Series(["X", "X", "X", "X", "Z", "X"]))
+    bad.reverse().write_parquet(source := tmp_path / "c.parquet")  # not series by series
+    with pytest.raises(BadValueError) as in_memory:
+        load_customs(source)
+    with pytest.raises(BadValueError) as bounded:
+        growth_dataset(source, tmp_path / "g", batch_rows=2, progress=False)
+    assert str(bounded.value) == str(in_memory.value)
+    assert (bounded.value.line, bounded.value.column, bounded.value.found) == (3, "flowCode", "Z")
+
+
 def test_iso_8859_1_csv_reads_as_in_memory(write, tmp_path):
     rows = ROWS.replace("Korea", "Côte d'Ivoire")
     path = write("c.csv", (COMTRADE_HEADER + rows).encode("iso-8859-1"))

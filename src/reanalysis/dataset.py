@@ -60,6 +60,12 @@ SERIES_COLUMNS = {
     "comtrade": ("reporterDesc", "flowCode", "cmdCode"),
     "tidy": ("commodity", "flow", "partner"),
 }
+# Text columns a reader takes as categories: a Parquet source's batch files hold them so
+# (written and read faster than text; a CSV's batches keep its text for the reader to parse).
+CATEGORIES = {
+    "comtrade": tuple(c for c, t in COMTRADE_SCHEMA.items() if t == pl.Categorical()),
+    "tidy": (),
+}
 HASH_SEED = 20261125
 # Rows whose keys ranges() reads first (then twice as many each time, up to a batch): a file
 # not in series order almost always shows it in its first rows, and is then split at once.
@@ -235,7 +241,8 @@ def split(plan: Plan, batches: int, folder: Path) -> list[Path]:
     series under ``folder``, each row with ``_file`` (index into ``plan.files``) and ``_line``
     (its line as the reader counts it). Rows keep their order within a batch. A CSV source's
     batches hold its cells as text, which the reader parses as it parses a CSV's, without a
-    second check of a layout already checked here."""
+    second check of a layout already checked here; a Parquet source's text columns that the
+    reader takes as categories are categories there (:data:`CATEGORIES`)."""
     folder.mkdir(parents=True)
     if not plan.csv:
         scans = [pl.scan_parquet(f).with_row_index("_record") for f in plan.files]
@@ -265,6 +272,10 @@ def _sink(scans: list[pl.LazyFrame], plan: Plan, batches: int, folder: Path) -> 
         located.append(scan.select(*plan.columns, _line=line, _file=pl.lit(i, pl.Int32)))
     batch = series_hash(plan.keys) % batches
     lazy = pl.concat(located, how="vertical_relaxed").with_columns(_batch=batch)
+    if not plan.csv:
+        schema = lazy.collect_schema()
+        text = [c for c in CATEGORIES[plan.format] if schema.get(c) == pl.String]
+        lazy = lazy.with_columns(pl.col(text).cast(pl.Categorical))
     sink = pl.PartitionBy(folder, key="_batch", include_key=False, approximate_bytes_per_file=None)
     lazy.sink_parquet(sink, compression="uncompressed")
     return sorted(folder.glob("*/*"))
