@@ -189,7 +189,7 @@ def test_two_figures_for_one_comtrade_month_are_a_problem(write):
 
 
 def test_a_problem_raised_after_problems_reported_is_listed_too(write, monkeypatch):
-    def reader(path):  # reports a bad cell and goes on, then finds no data at all
+    def reader(path, rows=None):  # reports a bad cell and goes on, then finds no data at all
         report(BadValueError(path, 2, "value", "-4", "a non-negative quantity"))
         raise EmptyFileError(path, 3, None, "no data rows", "at least one data row")
 
@@ -202,7 +202,7 @@ def test_a_problem_raised_after_problems_reported_is_listed_too(write, monkeypat
 
 def test_problems_are_ordered_by_line_then_column_those_without_either_first(write,
                                                                              monkeypatch):  # fmt: skip
-    def reader(path):
+    def reader(path, rows=None):
         for line, column in ((2, "A"), (1, "a"), (None, "z"), (2, None)):
             report(BadValueError(path, line, column, "x", "y"))
         raise StopReading
@@ -215,10 +215,10 @@ def test_problems_are_ordered_by_line_then_column_those_without_either_first(wri
 
 
 def test_a_parser_error_is_one_problem_unless_it_follows_reported_ones(write, monkeypatch):
-    def failing(path):  # a parser's own error: read_statements makes it a CorruptFileError
+    def failing(path, rows=None):  # a parser's own error: read_statements makes it a CorruptFileError
         raise ValueError("the parser gave up")
 
-    def reporting_then_failing(path):  # a consequence of the bad cell: not listed again
+    def reporting_then_failing(path, rows=None):  # a consequence of the bad cell: not listed again
         report(BadValueError(path, 2, "value", "-4", "a non-negative quantity"))
         failing(path)
 
