@@ -215,7 +215,7 @@ def test_problems_are_ordered_by_line_then_column_those_without_either_first(wri
 
 
 def test_a_parser_error_is_one_problem_unless_it_follows_reported_ones(write, monkeypatch):
-    def failing(path, rows=None):  # a parser's own error: read_statements makes it a CorruptFileError
+    def failing(path, rows=None):  # a parser's own error: read_statements makes it corrupt
         raise ValueError("the parser gave up")
 
     def reporting_then_failing(path, rows=None):  # a consequence of the bad cell: not listed again
