@@ -3,9 +3,9 @@
 
 Dask reads the source in partitions (Parquet row groups, or blocks of a CSV), its shuffle puts
 each series whole into one partition (by the series keys), and every partition runs the
-library's own path (:func:`reanalysis.dataset.batch_growth`: the reader's checks,
-:func:`~reanalysis.load_customs`, :func:`~reanalysis.growth.growth`), so the rules are the same
-code as on one machine. Each partition writes its growth frame as one Parquet part of the target
+library's own path (:func:`reanalysis.dataset.batch_growth`: the reader and its checks,
+:func:`~reanalysis.reconcile.reconcile`, :func:`~reanalysis.growth.growth`), so the rules are
+the same code as on one machine. Each partition writes its growth frame as one Parquet part of the target
 folder; the source and the target must be reachable by every worker under the same path (a
 shared file system).
 
