@@ -388,6 +388,21 @@ def test_the_series_hash_takes_a_partner_by_its_canonical_name():
     assert hashes[0] == hashes[1] == hashes[2] != hashes[3]
 
 
+def test_a_blank_and_a_missing_reporter_are_one_series_in_one_batch(tmp_path):
+    """The reader takes a blank key as a missing one: rows with reporter ``""`` and rows with
+    none are one series, in one batch (not two ranges of the file, nor two split batches)."""
+    rows = pl.read_csv((COMTRADE_HEADER + ROWS).encode(), schema_overrides={"cmdCode": pl.String})
+    rows = rows.filter(pl.col("partnerDesc") == "Japan").with_columns(
+        reporterDesc=pl.Series(["", "", None], dtype=pl.String)
+    )
+    rows = pl.concat([rows, rows.with_columns(period=pl.col("period") + 3, reporterDesc=None)])
+    rows.write_parquet(source := tmp_path / "c.parquet")
+    expected = growth(load_customs(source))
+    assert expected["mom_pct"].null_count() == 1  # one series of six months
+    out = growth_dataset(source, tmp_path / "g", batch_rows=3, progress=False)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))
+
+
 def test_a_key_with_surrounding_spaces_is_in_its_series_batch(write, tmp_path):
     """The reader strips keys, so ` 850511 ` is series 850511: the split puts it in that
     series' batch, whatever the number of batches."""

@@ -42,6 +42,8 @@ def tidy(path, commodities: list[str | None], partners: list[str | None] | None 
     [
         # the cut is the first row of a series at or after row 6 * 1 // 2 = 3
         (["a", "a", "b", "b", "b", "c"], 2, 3, [(0, 5), (5, 6)]),
+        # the cut is at or after row 7 // 2 = 3 (not 3.5: series b starts at row 3)
+        (["a", "a", "a", "b", "c", "c", "c"], 2, 7, [(0, 3), (3, 7)]),
         # a series starting at row 6 * k // 3 starts a range
         (["a", "a", "b", "b", "c", "c"], 3, 3, [(0, 2), (2, 4), (4, 6)]),
         # series a goes on across the chunk boundary at row 2: one run, not two
@@ -183,3 +185,6 @@ def test_rows_are_for_parquet_records_files_only(write):
                        "yoy_pct_reported,source_url,quote\n2025-01,export,ore,1,,,,u,q\n")  # fmt: skip
     with pytest.raises(ValueError, match="Parquet"):
         read_statements(statements, rows=range(0, 1))
+    pl.read_csv(statements).write_parquet(as_parquet := statements.with_suffix(".parquet"))
+    with pytest.raises(ValueError, match="Parquet"):  # statements whatever the file type
+        read_statements(as_parquet, rows=range(0, 1))
