@@ -225,3 +225,13 @@ def test_rows_far_apart_in_time_are_ordered_by_row_numbers_sorted_not_numbers():
     grid, order = MonthGrid.build_sorted(frame, ["s"], "m")
     assert order.tolist() == twin_order(frame, ["s"])
     assert grid.duplicate.sum() == 64 - 4  # four distinct rows, each repeated 16 times
+
+
+def test_a_packed_key_at_the_row_numbers_limit_is_ordered_by_row_numbers_sorted():
+    # four rows: two bits of row number; the packed key of the last series (code 2, shifted
+    # past 60 bits of months) is exactly 2**61, so shifting it two bits more would overflow a
+    # signed 64-bit integer: the row numbers are sorted instead (the order is the same)
+    frame = pl.DataFrame({"s": pl.Series(["c", "a", "b", "a"], dtype=pl.Enum(["a", "b", "c"])),
+                          "m": [0, 2**59, 0, 0]})  # fmt: skip
+    grid, order = MonthGrid.build_sorted(frame, ["s"], "m")
+    assert order.tolist() == twin_order(frame, ["s"]) == [3, 1, 2, 0]
