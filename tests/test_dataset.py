@@ -57,6 +57,36 @@ def test_batches_give_the_in_memory_growth_frame_row_for_row(extract, tmp_path, 
         assert keys.join(others, on="commodity").height == 0
 
 
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_a_batch_without_trade_values_gets_the_unit_value_columns_of_the_rest(
+    tmp_path, monkeypatch, shuffled
+):
+    """One HS code of four has no trade value: in memory its rows still get the unit-value
+    columns (null, with their notes), so every part does too and the parts read as one frame,
+    whether the file is read in ranges (one HS code each) or split."""
+    data = frame(40_000, seed=11)
+    unpriced = data["cmdCode"][0]
+    data = data.with_columns(
+        primaryValue=pl.when(pl.col("cmdCode") != unpriced).then("primaryValue")
+    )
+    if shuffled:
+        data = data.sample(fraction=1.0, shuffle=True, seed=3)
+    data.write_parquet(source := tmp_path / "c.parquet")
+    expected = growth(load_customs(source))
+    assert expected.filter(pl.col("commodity") == unpriced)["usd_per_t"].null_count() > 9_000
+    asked, batch_growth = [], dataset.batch_growth
+
+    def spy(batch, plan, unit_values=None):
+        asked.append(unit_values)
+        return batch_growth(batch, plan, unit_values)
+
+    monkeypatch.setattr(dataset, "batch_growth", spy)
+    out = growth_dataset(source, tmp_path / "g", batch_rows=2_500, progress=False)
+    assert True in asked  # a part without trade values was computed again with unit values
+    assert len({tuple(pl.read_parquet_schema(p).items()) for p in out.iterdir()}) == 1
+    assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))
+
+
 class TinyAutomaticFiles(pl.PartitionBy):
     """Polars' ``PartitionBy`` with its automatic file size (a new file past 4 GiB of a
     partition in memory) cut to one byte, so that a test batch is past it."""

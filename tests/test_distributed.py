@@ -255,3 +255,18 @@ def test_cluster_counts_lines_as_the_reader(client, write, tmp_path):
     out = growth_on_cluster(fixed, tmp_path / "h", client)
     assert_frame_equal(in_series_order(pl.read_parquet(out)),
                        in_series_order(growth(load_customs(fixed))))  # fmt: skip
+
+
+def test_a_partition_without_trade_values_gets_the_unit_value_columns_of_the_rest(client, tmp_path):
+    """One HS code of four has no trade value: its part still has the unit-value columns (as
+    in memory), so the parts read as one frame equal to the single-machine one."""
+    data = frame(40_000, seed=11)
+    unpriced = data["cmdCode"][0]
+    data = data.with_columns(
+        primaryValue=pl.when(pl.col("cmdCode") != unpriced).then("primaryValue")
+    )
+    data.write_parquet(source := tmp_path / "c.parquet", row_group_size=10_000)
+    out = growth_on_cluster(source, tmp_path / "g", client, partitions=8)
+    assert len({tuple(pl.read_parquet_schema(p).items()) for p in out.iterdir()}) == 1
+    expected = growth(load_customs(source))
+    assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))

@@ -251,3 +251,23 @@ def test_the_string_sort_fallback_gives_the_same_growth(monkeypatch):
     packed = growth(frame)
     monkeypatch.setattr(monthgrid, "PACK_LIMIT", 0.0)
     assert_frame_equal(growth(frame), packed)
+
+
+def test_unit_values_of_series_without_trade_values_are_those_they_get_beside_priced_ones(write):
+    """``unit_values=True`` gives a frame with no trade value the unit-value columns (and
+    notes) its series get in a frame where other series have trade values: what a part of a
+    larger input needs to match the whole."""
+    from reanalysis import load_customs
+
+    header = "freqCode,period,flowCode,cmdCode,partnerDesc,netWgt,primaryValue\n"
+    rows = "".join(f"M,2025{m:02d},X,850511,Japan,{m}000,{m * 70}\n" for m in range(1, 7))
+    rows += "".join(f"M,2025{m:02d},X,850511,Germany,{m}000,\n" for m in range(1, 7))
+    whole = load_customs(write("c.csv", header + rows))
+    germany = whole.filter(pl.col("partner") == "Germany")
+    beside = growth(whole).filter(pl.col("partner") == "Germany")
+    assert "usd_per_t_mom_note" in beside.columns and beside["usd_per_t"].null_count() == 6
+    assert_frame_equal(growth(germany, unit_values=True), beside)
+    assert "usd_per_t" not in growth(germany).columns  # by default: no trade value, no columns
+    assert "usd_per_t" not in growth(whole, unit_values=False).columns
+    with pytest.raises(ValueError, match="no value_usd"):
+        growth(germany.drop("value_usd"), unit_values=True)

@@ -151,6 +151,9 @@ def growth_dataset(
     only with ``overwrite``; input errors name the source file, its row and column. A Parquet
     file whose series each lie in consecutive rows is read in ranges of rows, not split
     (:func:`ranges`): sorting a large file by its series keys once saves the split on every run.
+    Where some batches have trade values and others none, those are computed again with the
+    unit-value columns, as the in-memory frame has them on every row: every part has the same
+    columns.
     """
     plan_ = plan(source)
     target = Path(target)
@@ -173,18 +176,30 @@ def growth_dataset(
         bar.update(1)
         staged = Path(tmp) / "growth"
         staged.mkdir()
+        # parts whose batch had no trade value: redone with unit values if another part has them
+        unpriced: dict[int, Path | range] = {}
+        priced = False
         # a batch's part is written while the next batch computes (Polars writes without the GIL)
         with ThreadPoolExecutor(max_workers=1) as writer:
             writing = writer.submit(_write_part, None, staged)  # nothing yet
             for n, batch in enumerate(batches):
                 bar.set_postfix_str(f"batch {n + 1} of {len(batches)}")
                 frame = batch_growth(batch, plan_)
-                if isinstance(batch, Path):
+                if frame is not None and "primaryValue" in plan_.columns:
+                    priced |= "usd_per_t" in frame.columns
+                    if "usd_per_t" not in frame.columns:
+                        unpriced[n] = batch
+                if isinstance(batch, Path) and n not in unpriced:
                     batch.unlink()  # the disk a batch took is free again
                 writing.result()
                 bar.update(n > 0)
                 writing = writer.submit(_write_part, frame, staged / f"part-{n:05d}.parquet")
             writing.result()
+            if priced:  # every part gets the unit-value columns, as the in-memory frame has them
+                for n, batch in unpriced.items():
+                    bar.set_postfix_str(f"unit values of batch {n + 1} of {len(batches)}")
+                    frame = batch_growth(batch, plan_, unit_values=True)
+                    _write_part(frame, staged / f"part-{n:05d}.parquet")
             bar.update(len(batches) > 0)
         if not any(staged.iterdir()):  # no monthly row anywhere: the reader says so
             load_customs(plan_.files[0], format=plan_.format)
@@ -331,15 +346,18 @@ def _scan_csv(path: Path, layout: Layout | None, folder: Path) -> pl.LazyFrame:
     )
 
 
-def batch_growth(batch: Path | range, plan: Plan) -> pl.DataFrame | None:
+def batch_growth(
+    batch: Path | range, plan: Plan, unit_values: bool | None = None
+) -> pl.DataFrame | None:
     """The growth frame of one batch (the library's own path): a file written by :func:`split`
     or a range of the source's rows (:func:`ranges`), ``source_url`` as the source's; input
     errors name the source's file and line. ``None`` for a batch without monthly rows (the
-    caller checks the source as a whole)."""
+    caller checks the source as a whole). ``unit_values`` as for
+    :func:`~reanalysis.growth.growth`."""
     source, rows = (plan.files[0], batch) if isinstance(batch, range) else (batch, None)
     try:
         statements = read_statements(source, format=plan.format, rows=rows)
-        frame = growth(reconcile(statements, records=True))
+        frame = growth(reconcile(statements, records=True), unit_values=unit_values)
     except EmptyFileError:
         return None
     except InputError as exc:

@@ -80,15 +80,16 @@ def growth_on_cluster(
     with tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as tmp:
         staged = Path(tmp) / "growth"
         staged.mkdir()
-        written = by_series.map_partitions(
-            _growth_part,
-            plan_,
-            str(staged),
-            meta=pd.DataFrame({"rows": pd.Series([], dtype="int64")}),
-        )
+        meta = pd.DataFrame({"rows": pd.Series([], dtype="int64")})
+        written = by_series.map_partitions(_growth_part, plan_, str(staged), None, meta=meta)
         rows = client.compute(written).result()["rows"]
         if int(rows.sum()) == 0:  # no monthly row anywhere: the reader says so
             _refuse_empty(plan_)
+        priced = {"usd_per_t" in pl.read_parquet_schema(p) for p in staged.iterdir()}
+        if priced == {True, False}:  # some partitions had no trade value: all again, with unit
+            # values (as the in-memory frame has them wherever any row has a trade value)
+            written = by_series.map_partitions(_growth_part, plan_, str(staged), True, meta=meta)
+            client.compute(written).result()
         if target.exists():
             target.rename(Path(tmp) / "replaced")
         staged.rename(target)
@@ -165,8 +166,10 @@ def _numbered(part: pd.DataFrame, keys: tuple[str, ...], file: int, line: np.nda
     return part.assign(_line=line, _file=np.int32(file), _series=series)
 
 
-def _growth_part(part: pd.DataFrame, plan: Plan, staged: str, partition_info=None) -> pd.DataFrame:
-    """Run one partition of whole series through the library and write its part file."""
+def _growth_part(part: pd.DataFrame, plan: Plan, staged: str, unit_values: bool | None,
+                 partition_info=None) -> pd.DataFrame:  # fmt: skip
+    """Run one partition of whole series through the library (``unit_values`` as for
+    :func:`~reanalysis.growth.growth`) and write its part file."""
     n = partition_info["number"]
     if part.empty:
         return pd.DataFrame({"rows": [0]})
@@ -175,7 +178,7 @@ def _growth_part(part: pd.DataFrame, plan: Plan, staged: str, partition_info=Non
     try:
         batch = folder / "batch.parquet"  # as the bounded path's batches (dataset.split)
         frame.write_parquet(batch, compression="lz4")
-        out = batch_growth(batch, plan)
+        out = batch_growth(batch, plan, unit_values)
     finally:
         shutil.rmtree(folder)
     if out is None:

@@ -255,7 +255,7 @@ def _assemble(
 GROWTH_COLUMNS = ("mom_pct", "mom_note", "yoy_pct", "yoy_note", "ytd_yoy_pct", "ytd_yoy_note")
 
 
-def growth(frame: pl.DataFrame) -> pl.DataFrame:
+def growth(frame: pl.DataFrame, *, unit_values: bool | None = None) -> pl.DataFrame:
     """``frame`` (canonical, see :func:`reanalysis.load_customs`) with growth columns added:
     ``mom_pct``, ``mom_note``, ``yoy_pct``, ``yoy_note``, ``ytd_yoy_pct``, ``ytd_yoy_note``.
 
@@ -272,7 +272,9 @@ def growth(frame: pl.DataFrame) -> pl.DataFrame:
     ``usd_per_t_yoy_pct``/``_note``, on the same calendar rules. A unit value is not computed
     on an estimated weight (UN Comtrade estimates weights from values, so it would measure the
     estimate): there it is null, and so is a comparison with it, noted
-    ``not computed on an estimated weight``.
+    ``not computed on an estimated weight``. ``unit_values=True`` adds these columns even where
+    no row has a trade value (a part of a larger input whose other parts have some: the
+    bounded-memory path), ``False`` never; by default, where any row has one.
 
     >>> import datetime as dt
     >>> from reanalysis import load_customs
@@ -283,9 +285,12 @@ def growth(frame: pl.DataFrame) -> pl.DataFrame:
     """
     if set(GROWTH_COLUMNS) <= set(frame.columns):
         return frame
+    if unit_values is None:
+        unit_values = "value_usd" in frame.columns and not frame["value_usd"].is_null().all()
+    elif unit_values and "value_usd" not in frame.columns:
+        raise ValueError("unit_values=True needs trade values: this frame has no value_usd")
     grid = series_grid(frame)
-    priced = "value_usd" in frame.columns and not frame["value_usd"].is_null().all()
-    unit_frame = _unit_value_frame(frame) if priced else None
+    unit_frame = _unit_value_frame(frame) if unit_values else None
     # the comparisons of tonnage and of unit value share the threads: each set is prepared on
     # one thread, which then queues its comparisons, the longest first
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
