@@ -15,6 +15,7 @@ import reanalysis.dataset as dataset
 from reanalysis import load_customs
 from reanalysis.dataset import growth_dataset, plan, ranges
 from reanalysis.errors import BadValueError, DuplicateRowError
+from reanalysis.formats.tidy import read_tidy
 from reanalysis.growth import growth
 from reanalysis.readers import read_statements
 
@@ -175,12 +176,18 @@ def test_rows_of_a_parquet_file_keep_their_lines_in_the_file(tmp_path):
     tidy(source, ["a"] * 6)
     got = read_statements(source, rows=range(3, 5))
     assert got["line"].to_list() == [5, 6] and got["value_t"].to_list() == [4.0, 5.0]
+    assert read_statements(source, rows=range(4, 100))["line"].to_list() == [6, 7]  # to the end
+    for rows in (range(0, 4, 2), range(-1, 2)):  # not consecutive, or before the first row
+        with pytest.raises(ValueError, match="consecutive row numbers from 0 up"):
+            read_statements(source, rows=rows)
 
 
 def test_rows_are_for_parquet_records_files_only(write):
     csv = write("t.csv", "period,commodity,flow,partner,value,unit\n2025-01,a,export,World,1,t\n")
     with pytest.raises(ValueError, match="Parquet"):
         read_statements(csv, rows=range(0, 1))
+    with pytest.raises(ValueError, match="Parquet"):  # the reader itself, called directly
+        read_tidy(csv, rows=range(0, 1))
     statements = write("s.csv", "period,flow,commodity,value_t,ytd_t,mom_pct_reported,"
                        "yoy_pct_reported,source_url,quote\n2025-01,export,ore,1,,,,u,q\n")  # fmt: skip
     with pytest.raises(ValueError, match="Parquet"):

@@ -33,7 +33,7 @@ from reanalysis.errors import (
 )
 from reanalysis.formats.common import (
     STATEMENT_SCHEMA,
-    is_parquet,
+    check_rows,
     read_header,
     read_text_csv,
     stated_at,
@@ -90,8 +90,9 @@ def read_statements(
         raise UnknownFormatError(path, None, None, format, f"one of {sorted(readers)}")
     columns = read_header(path)  # read once: a format named by the caller may lack its columns
     fmt = _detected(path, columns) if format == "auto" else format
-    if rows is not None and (fmt == "statements" or not is_parquet(path)):
+    if rows is not None and fmt == "statements":
         raise ValueError(f"{path}: rows= reads part of a tidy or Comtrade+ Parquet file only")
+    check_rows(path, rows)  # here, before a reader's own errors are taken as a corrupt file
     required = _required(columns)[fmt]
     if not set(required) <= set(columns):
         report(_missing(path, fmt, required, columns))

@@ -120,6 +120,17 @@ def read_text_csv(path: Path) -> pl.DataFrame:
     return frame
 
 
+def check_rows(path: Path, rows: range | None) -> None:
+    """Raise ``ValueError`` unless ``rows`` is ``None`` or consecutive row numbers from 0 up
+    (rows past the file's last are none) and ``path`` a Parquet file."""
+    if rows is None:
+        return
+    if not is_parquet(path):
+        raise ValueError(f"{path}: rows= reads part of a tidy or Comtrade+ Parquet file only")
+    if rows.step != 1 or rows.start < 0:
+        raise ValueError(f"{path}: rows= takes consecutive row numbers from 0 up, not {rows}")
+
+
 def read_columns(
     path: Path,
     schema: dict[str, pl.DataType],
@@ -134,6 +145,7 @@ def read_columns(
     that is not UTF-8 as ISO-8859-1 (transcoded in memory: nothing is written to disk).
     ``rows`` (consecutive row numbers, from 0; Parquet only) reads only those rows, each with
     its line in the file."""
+    check_rows(path, rows)
     if is_parquet(path):
         return _read_parquet(path, schema, expected or {}, rows)
     # Most files are UTF-8 with every row as wide as the header: parse such a file on another
