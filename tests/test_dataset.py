@@ -59,7 +59,7 @@ def test_batches_give_the_in_memory_growth_frame_row_for_row(extract, tmp_path, 
 
 @pytest.mark.parametrize("shuffled", [False, True])
 def test_a_batch_without_trade_values_gets_the_unit_value_columns_of_the_rest(
-    tmp_path, monkeypatch, shuffled
+    tmp_path, monkeypatch, capsys, shuffled
 ):
     """One HS code of four has no trade value: in memory its rows still get the unit-value
     columns (null, with their notes), so every part does too and the parts read as one frame,
@@ -81,10 +81,32 @@ def test_a_batch_without_trade_values_gets_the_unit_value_columns_of_the_rest(
         return batch_growth(batch, plan, unit_values)
 
     monkeypatch.setattr(dataset, "batch_growth", spy)
-    out = growth_dataset(source, tmp_path / "g", batch_rows=2_500, progress=False)
+    out = growth_dataset(source, tmp_path / "g", batch_rows=2_500)
     assert True in asked  # a part without trade values was computed again with unit values
+    redone = [p for p in out.iterdir() if pl.read_parquet(p)["commodity"][0] == unpriced]
+    n, parts = int(redone[0].stem.split("-")[1]) + 1, len(list(out.iterdir()))
+    assert f"unit values of batch {n} of {parts}]" in capsys.readouterr().err
     assert len({tuple(pl.read_parquet_schema(p).items()) for p in out.iterdir()}) == 1
     assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))
+
+
+def test_a_file_without_any_trade_value_has_no_unit_value_columns_as_in_memory(tmp_path):
+    data = frame(20_000, seed=11).with_columns(primaryValue=pl.lit(None, pl.Float64))
+    data.write_parquet(source := tmp_path / "c.parquet")
+    expected = growth(load_customs(source))
+    assert "usd_per_t" not in expected.columns
+    out = growth_dataset(source, tmp_path / "g", batch_rows=5_000, progress=False)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)), in_series_order(expected))
+
+
+def test_a_batch_of_annual_rows_beside_trade_values_is_skipped(write, tmp_path):
+    header = COMTRADE_HEADER.strip() + ",primaryValue\n"
+    annual = "".join(f"A,2025,X,8505{i:02d},World,9,90\n" for i in range(20))
+    monthly = "".join(f"M,2025{m:02d},X,850511,Japan,{m}000,{m}00\n" for m in (1, 2, 3))
+    path = write("c.csv", header + annual + monthly)
+    out = growth_dataset(path, tmp_path / "g", batch_rows=1, progress=False)
+    assert_frame_equal(in_series_order(pl.read_parquet(out)),
+                       in_series_order(growth(load_customs(path))))  # fmt: skip
 
 
 class TinyAutomaticFiles(pl.PartitionBy):

@@ -184,8 +184,9 @@ def test_rows_of_a_parquet_file_keep_their_lines_in_the_file(tmp_path):
 
 def test_rows_are_for_parquet_records_files_only(write):
     csv = write("t.csv", "period,commodity,flow,partner,value,unit\n2025-01,a,export,World,1,t\n")
-    with pytest.raises(ValueError, match="Parquet"):
+    with pytest.raises(ValueError, match="Parquet") as err:
         read_statements(csv, rows=range(0, 1))
+    assert type(err.value) is ValueError  # the caller's mistake, not a corrupt file
     with pytest.raises(ValueError, match="Parquet"):  # the reader itself, called directly
         read_tidy(csv, rows=range(0, 1))
     statements = write("s.csv", "period,flow,commodity,value_t,ytd_t,mom_pct_reported,"
