@@ -22,6 +22,17 @@ def in_series_order(growth_frame: pl.DataFrame) -> pl.DataFrame:
     return growth_frame.with_columns(pl.col(pl.Categorical).cast(pl.String)).sort(SERIES_ORDER)
 
 
+def bounded_error(error: type[Exception], source, target, **kwargs) -> Exception:
+    """The ``error`` that ``growth_dataset(source, target, **kwargs)`` raises, checked to read
+    as the one the in-memory path (``load_customs(source)``) raises."""
+    with pytest.raises(error) as in_memory:
+        load_customs(source)
+    with pytest.raises(error) as bounded:
+        growth_dataset(source, target, progress=False, **kwargs)
+    assert str(bounded.value) == str(in_memory.value)
+    return bounded.value
+
+
 @pytest.fixture(scope="module")
 def extract(tmp_path_factory):
     """A synthetic Comtrade+ extract (missing months, zero weights) as CSV, Parquet and Parquet
@@ -221,16 +232,8 @@ ROWS = "".join(
 
 def test_errors_name_the_source_row_as_the_in_memory_path_does(write, tmp_path):
     path = write("c.csv", COMTRADE_HEADER + ROWS + "M,202504,X,850511,Korea,-5\n")
-    with pytest.raises(BadValueError) as in_memory:
-        load_customs(path)
-    with pytest.raises(BadValueError) as bounded:
-        growth_dataset(path, tmp_path / "g", batch_rows=3, progress=False)
-    assert str(bounded.value) == str(in_memory.value)
-    assert (bounded.value.file, bounded.value.line, bounded.value.column) == (
-        str(path),
-        8,
-        "netWgt",
-    )
+    err = bounded_error(BadValueError, path, tmp_path / "g", batch_rows=3)
+    assert (err.file, err.line, err.column) == (str(path), 8, "netWgt")
 
 
 def test_a_repeated_key_names_both_source_lines(write, tmp_path):
@@ -266,12 +269,8 @@ def test_a_bad_code_in_a_split_parquet_file_is_named_as_the_in_memory_path_names
     good = pl.read_csv((COMTRADE_HEADER + ROWS).encode(), schema_overrides={"cmdCode": pl.String})
     bad = good.with_columns(flowCode=pl.Series(["X", "X", "X", "X", "Z", "X"]))
     bad.reverse().write_parquet(source := tmp_path / "c.parquet")  # not series by series
-    with pytest.raises(BadValueError) as in_memory:
-        load_customs(source)
-    with pytest.raises(BadValueError) as bounded:
-        growth_dataset(source, tmp_path / "g", batch_rows=2, progress=False)
-    assert str(bounded.value) == str(in_memory.value)
-    assert (bounded.value.line, bounded.value.column, bounded.value.found) == (3, "flowCode", "Z")
+    err = bounded_error(BadValueError, source, tmp_path / "g", batch_rows=2)
+    assert (err.line, err.column, err.found) == (3, "flowCode", "Z")
 
 
 def test_iso_8859_1_csv_reads_as_in_memory(write, tmp_path):
@@ -335,11 +334,7 @@ def test_lines_count_as_the_reader_counts_them(write, tmp_path):
     """A quoted line break moves the rows after it down; an empty line is not a row."""
     rows = ROWS.replace("Korea", '"Korea,\nRep."') + "\nM,202504,X,850511,Japan,-5\n"
     path = write("c.csv", COMTRADE_HEADER + rows)
-    with pytest.raises(BadValueError) as in_memory:
-        load_customs(path)
-    with pytest.raises(BadValueError) as bounded:
-        growth_dataset(path, tmp_path / "g", batch_rows=2, progress=False)
-    assert str(bounded.value) == str(in_memory.value) and bounded.value.line == 12
+    assert bounded_error(BadValueError, path, tmp_path / "g", batch_rows=2).line == 12
     fixed = write("d.csv", COMTRADE_HEADER + rows.replace("-5", "5"))
     out = growth_dataset(fixed, tmp_path / "h", batch_rows=2, progress=False)
     assert_frame_equal(in_series_order(pl.read_parquet(out)),

@@ -11,7 +11,6 @@ import pytest
 
 import reanalysis
 import reanalysis.dataset as dataset
-from reanalysis import load_customs
 from reanalysis.dataset import growth_dataset
 from reanalysis.errors import (
     BadValueError,
@@ -21,6 +20,7 @@ from reanalysis.errors import (
     MissingColumnError,
 )
 from reanalysis.readers import COMTRADE_REQUIRED, read_statements
+from test_dataset import bounded_error
 
 HEADER = ",".join(COMTRADE_REQUIRED) + "\n"
 ROWS = "".join(
@@ -73,27 +73,14 @@ def test_an_error_on_a_batch_s_first_row_names_the_source_line(write, tmp_path):
     path = write(
         "c.csv", HEADER + "\nM,202501,X,850511,Japan,-5\n" + ROWS[ROWS.index("M,202502") :]
     )
-    with pytest.raises(BadValueError) as in_memory:
-        load_customs(path)
-    with pytest.raises(BadValueError) as bounded:
-        growth_dataset(path, tmp_path / "g", progress=False)
-    assert (bounded.value.file, bounded.value.line, bounded.value.column) == (
-        str(path),
-        3,
-        "netWgt",
-    )
-    assert str(bounded.value) == str(in_memory.value)
+    err = bounded_error(BadValueError, path, tmp_path / "g")
+    assert (err.file, err.line, err.column) == (str(path), 3, "netWgt")
 
 
 def test_a_line_named_in_the_expected_text_is_the_source_s(write, tmp_path):
     # after the empty line every batch line is one less than the source's
     path = write("c.csv", HEADER + "\n" + ROWS + "M,202502,X,850511,Japan,7\n")
-    with pytest.raises(DuplicateRowError) as in_memory:
-        load_customs(path)
-    with pytest.raises(DuplicateRowError) as bounded:
-        growth_dataset(path, tmp_path / "g", progress=False)
-    assert "as line 4 (2 t)" in bounded.value.expected
-    assert str(bounded.value) == str(in_memory.value)
+    assert "as line 4 (2 t)" in bounded_error(DuplicateRowError, path, tmp_path / "g").expected
 
 
 @pytest.mark.parametrize(

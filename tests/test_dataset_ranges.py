@@ -18,6 +18,7 @@ from reanalysis.errors import BadValueError, DuplicateRowError
 from reanalysis.formats.tidy import read_tidy
 from reanalysis.growth import growth
 from reanalysis.readers import read_statements
+from test_dataset import bounded_error, in_series_order
 
 
 def tidy(path, commodities: list[str | None], partners: list[str | None] | None = None,
@@ -120,12 +121,6 @@ def test_ranges_hold_whole_series_and_cover_the_file_or_are_none(
         assert all(series[r.start - 1] != series[r.start] for r in got[1:])
 
 
-def in_series_order(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(pl.col(pl.Categorical).cast(pl.String)).sort(
-        "commodity", "flow", "partner", "period"
-    )
-
-
 def test_a_file_series_by_series_is_read_in_ranges_of_its_rows_not_split(tmp_path, monkeypatch):
     source = tmp_path / "c.parquet"
     commodities = [c for c in "abcdefgh" for _ in range(12)]
@@ -149,13 +144,8 @@ def test_an_error_in_a_later_range_names_the_source_row_as_the_in_memory_path_do
         value=pl.when(pl.int_range(pl.len()) == 40).then(-1.0).otherwise("value")
     )
     bad.write_parquet(source)
-    with pytest.raises(BadValueError) as in_memory:
-        load_customs(source)
-    with pytest.raises(BadValueError) as bounded:
-        growth_dataset(source, tmp_path / "g", batch_rows=12, progress=False)
-    assert str(bounded.value) == str(in_memory.value)
-    assert (bounded.value.file, bounded.value.line, bounded.value.column) == (
-        str(source), 42, "value")  # fmt: skip
+    err = bounded_error(BadValueError, source, tmp_path / "g", batch_rows=12)
+    assert (err.file, err.line, err.column) == (str(source), 42, "value")
 
 
 def test_a_repeated_key_in_a_later_range_names_both_source_lines(tmp_path):
