@@ -5,9 +5,9 @@ Dask reads the source in partitions (Parquet row groups, or blocks of a CSV), it
 each series whole into one partition (by the series keys), and every partition runs the
 library's own path (:func:`reanalysis.dataset.batch_growth`: the reader and its checks,
 :func:`~reanalysis.reconcile.reconcile`, :func:`~reanalysis.growth.growth`), so the rules are
-the same code as on one machine. Each partition writes its growth frame as one Parquet part of the target
-folder; the source and the target must be reachable by every worker under the same path (a
-shared file system).
+the same code as on one machine. Each partition writes its growth frame as one Parquet part of
+the target folder; the source and the target must be reachable by every worker under the same
+path (a shared file system).
 
 Connect to a running cluster with ``distributed.Client("tcp://scheduler:8786")`` and pass it as
 ``client``; on one machine, ``distributed.LocalCluster`` starts one.
