@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reanalysis.formats.layout import bit_at, bits, bits_before, inside_quotes
+from reanalysis.formats.layout import bit_at, bit_positions, bits, bits_before, inside_quotes
 
 MANY = settings(max_examples=300, deadline=None, derandomize=True, database=None)
 
@@ -41,6 +41,20 @@ def test_bits_before_a_position_are_the_set_values_before_it(mask, data):
     )
     expected = np.searchsorted(np.flatnonzero(mask), positions)
     assert bits_before(bits(mask), positions).tolist() == expected.tolist()
+
+
+@MANY
+@given(mask=masks())
+def test_bit_positions_are_the_positions_of_the_set_values_in_order(mask):
+    found = bit_positions(bits(mask))
+    assert found.dtype == np.int64
+    assert found.tolist() == np.flatnonzero(mask).tolist()
+
+
+def test_a_word_with_every_bit_set_gives_every_position():
+    mask = np.ones(130, dtype=bool)
+    mask[64] = False
+    assert bit_positions(bits(mask)).tolist() == [*range(64), *range(65, 130)]
 
 
 @MANY

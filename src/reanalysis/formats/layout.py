@@ -131,16 +131,21 @@ class _Scan:
         if len(self.head) < HEAD:
             self.head += raw[: HEAD - len(self.head)]
         self.blank = self.blank and not raw.strip()
-        breaks = np.flatnonzero(np.equal(block, NEWLINE, out=mask))
+        # every byte below 32 (line breaks, and in a plain file nothing else), by its position
+        low = bit_positions(bits(np.less(block, 32, out=mask)))
+        codes = block[low]
+        newline = codes == NEWLINE
+        breaks = low if newline.all() else low[newline]
         utf8_so_far = self.not_utf8 is None
-        self._text(raw, block, breaks)
+        self._text(raw, block, low[~newline], codes[~newline], breaks)
         if self.close_at_end and block[0] not in FIELD_END:  # after a closing quote
             self._bad_quote(self.offset - 1, breaks)
         self.close_at_end = False
-        n_quotes = int(np.count_nonzero(np.equal(block, QUOTE, out=mask)))
+        n_quotes = 0
         inside_breaks = np.zeros(len(breaks), dtype=bool)
         inside = None
-        if n_quotes or self.quotes % 2:
+        if b'"' in raw or self.quotes % 2:  # a byte search: most blocks hold no quote
+            n_quotes = int(np.count_nonzero(np.equal(block, QUOTE, out=mask)))
             self._quotes(block, np.flatnonzero(mask), breaks)
             inside = inside_quotes(bits(mask), self.quotes % 2)
             inside_breaks = bit_at(inside, breaks)
@@ -208,28 +213,27 @@ class _Scan:
         self.bad_start = self.offset + int(before[-1]) + 1 if len(before) else self.last_end + 1
         self.bad_line = self.line_at(self.not_utf8, breaks)
 
-    def _text(self, raw: bytes, block: np.ndarray, breaks: np.ndarray) -> None:
-        """Control bytes refuse the file; the first byte that is not UTF-8 is remembered."""
-        n_breaks = len(breaks)
-        low = np.count_nonzero(np.less(block, 32, out=self.mask[: len(block)]))
-        if low != n_breaks and low != n_breaks + raw.count(b"\r") + raw.count(b"\t"):
-            at = int(np.flatnonzero((block < 32) & (block != NEWLINE) & (block != CR)
-                                    & (block != TAB))[0])  # fmt: skip
-            position = self.offset + at
+    def _text(
+        self, raw: bytes, block: np.ndarray, low: np.ndarray, codes: np.ndarray, breaks: np.ndarray
+    ) -> None:
+        """Control bytes refuse the file, and so does a carriage return not before a line break;
+        the first byte that is not UTF-8 is remembered. ``low``: the positions of the block's
+        bytes below 32 other than line breaks, ``codes`` those bytes."""
+        control = (codes != CR) & (codes != TAB)
+        if control.any():
+            position = self.offset + int(low[np.argmax(control)])
             report(NotTextError(self.path, self.line_at(position, breaks), None,
                                 _read_bytes(self.path, position, 8),
                                 "text (a control byte: a binary file?)"))  # fmt: skip
             raise StopReading
         if self.cr_at_end and raw[:1] != b"\n":
             self._lone_cr(self.offset - 1, breaks)
-        returns = raw.count(b"\r") if low != n_breaks else 0  # else: no byte below 32 but \n
         self.cr_at_end = raw.endswith(b"\r")
-        if returns and returns != raw.count(b"\r\n") + self.cr_at_end:
-            cr = np.flatnonzero(block == CR)
-            nxt = block[np.minimum(cr + 1, len(block) - 1)]
-            self._lone_cr(
-                self.offset + int(cr[(nxt != NEWLINE) & (cr + 1 < len(block))][0]), breaks
-            )
+        cr = low[codes == CR]
+        nxt = block[np.minimum(cr + 1, len(block) - 1)]
+        lone = cr[(nxt != NEWLINE) & (cr + 1 < len(block))]  # the block's last one: next block
+        if len(lone):
+            self._lone_cr(self.offset + int(lone[0]), breaks)
         if self.not_utf8 is not None or (not self.carry and raw.isascii()):
             return
         data = self.carry + raw
@@ -393,6 +397,30 @@ def bits_before(words: np.ndarray, positions: np.ndarray) -> np.ndarray:
     word = positions >> 6
     lower = np.left_shift(np.uint64(1), (positions & 63).astype(np.uint64)) - np.uint64(1)
     return before[word] + np.bitwise_count(np.take(words, word, mode="clip") & lower)
+
+
+def bit_positions(words: np.ndarray) -> np.ndarray:
+    """The positions of the set bits of ``words`` (see :func:`bits`), in order: for a packed
+    mask, what ``np.flatnonzero(mask)`` gives. Each round takes every word's lowest set bit,
+    so a block whose words hold one set bit each (a line break every 64 bytes or more) takes
+    one.
+
+    >>> bit_positions(bits(np.array([True, False, True] + [False] * 62 + [True]))).tolist()
+    [0, 2, 65]
+    """
+    word = np.flatnonzero(words)
+    left = words[word]
+    counts = np.bitwise_count(left)
+    out = np.empty(int(counts.sum()), dtype=np.int64)
+    slot = np.cumsum(counts, dtype=np.int64) - counts  # where each word's first position goes
+    base = word << 6
+    while len(left):
+        lowest = left & (~left + np.uint64(1))
+        out[slot] = base + np.bitwise_count(lowest - np.uint64(1))
+        left ^= lowest
+        more = left != 0
+        left, base, slot = left[more], base[more], slot[more] + 1
+    return out
 
 
 def bit_at(words: np.ndarray, positions: np.ndarray) -> np.ndarray:
