@@ -255,14 +255,24 @@ def test_a_folder_error_names_the_file_and_its_row(tmp_path):
     assert (err.value.file, err.value.line) == (str(tmp_path / "in" / "b.parquet"), 4)
 
 
-def test_a_parquet_source_s_batches_hold_its_text_keys_as_categories_a_csv_s_as_text(
-    extract, tmp_path
+@pytest.mark.parametrize("name", ["shuffled.parquet", "c.csv"])
+def test_a_source_s_batches_hold_its_columns_typed_as_the_reader_types_them(
+    extract, tmp_path, name
 ):
-    for name, text in (("shuffled.parquet", pl.Categorical()), ("c.csv", pl.String)):
-        batches = dataset.split(plan(extract / name), 2, tmp_path / name)
-        schema = pl.read_parquet_schema(batches[0])
-        assert {schema[c] for c in ("cmdCode", "partnerDesc", "customsCode")} == {text}
-        assert schema["netWgt"] == (pl.Float64 if text != pl.String else pl.String)
+    batches = dataset.split(plan(extract / name), 2, tmp_path / name)
+    schema = pl.read_parquet_schema(batches[0])
+    assert {schema[c] for c in ("cmdCode", "partnerDesc", "customsCode")} == {pl.Categorical()}
+    assert (schema["netWgt"], schema["period"]) == (pl.Float64, pl.Int64)
+
+
+def test_a_csv_with_a_cell_that_is_not_a_number_is_split_as_text_and_the_cell_named(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(COMTRADE_HEADER + ROWS.replace("Korea,2000", "Korea,2 t"))
+    batches = dataset.split(plan(path), 2, tmp_path / "b")
+    schema = pl.read_parquet_schema(batches[0])
+    assert {schema[c] for c in ("cmdCode", "netWgt", "period")} == {pl.String}
+    error = bounded_error(BadValueError, path, tmp_path / "g", batch_rows=3)
+    assert (error.line, error.column, error.found) == (6, "netWgt", "2 t")
 
 
 def test_a_bad_code_in_a_split_parquet_file_is_named_as_the_in_memory_path_names_it(tmp_path):

@@ -40,6 +40,7 @@ from reanalysis.errors import EmptyFileError, InputError
 from reanalysis.formats.common import read_header
 from reanalysis.formats.comtrade import SCHEMA as COMTRADE_SCHEMA
 from reanalysis.formats.layout import Layout, read_layout
+from reanalysis.formats.tidy import NUMBERS as TIDY_NUMBERS
 from reanalysis.formats.tidy import TIDY_REQUIRED
 from reanalysis.growth import growth
 from reanalysis.loaders import load_customs
@@ -61,11 +62,14 @@ SERIES_COLUMNS = {
     "tidy": ("commodity", "flow", "partner"),
 }
 # Text columns a reader takes as categories: a Parquet source's batch files hold them so
-# (written and read faster than text; a CSV's batches keep its text for the reader to parse).
+# (written and read faster than text).
 CATEGORIES = {
     "comtrade": tuple(c for c, t in COMTRADE_SCHEMA.items() if t == pl.Categorical()),
     "tidy": (),
 }
+# How a reader types a CSV's columns (others are text): a CSV's batch files hold them so,
+# parsed by the same parser with the same types.
+CSV_TYPES: dict[str, dict[str, pl.DataType]] = {"comtrade": COMTRADE_SCHEMA, "tidy": TIDY_NUMBERS}
 HASH_SEED = 20261125
 # Rows whose keys ranges() reads first (then twice as many each time, up to a batch): a file
 # not in series order almost always shows it in its first rows, and is then split at once.
@@ -255,19 +259,24 @@ def split(plan: Plan, batches: int, folder: Path) -> list[Path]:
     """Stream ``plan``'s rows into at most ``batches`` uncompressed Parquet files of whole
     series under ``folder``, each row with ``_file`` (index into ``plan.files``) and ``_line``
     (its line as the reader counts it). Rows keep their order within a batch. A CSV source's
-    batches hold its cells as text, which the reader parses as it parses a CSV's, without a
-    second check of a layout already checked here; a Parquet source's text columns that the
-    reader takes as categories are categories there (:data:`CATEGORIES`)."""
+    layout is checked here, once. Its batches hold its cells parsed as the reader parses them
+    (:data:`CSV_TYPES`, the same parser); where that parse fails (a cell that is not a number),
+    they hold its cells as text, and the reader, parsing them as it parses a CSV's, names the
+    cell. A Parquet source's text columns that the reader takes as categories are categories
+    there (:data:`CATEGORIES`)."""
     folder.mkdir(parents=True)
     if not plan.csv:
         scans = [pl.scan_parquet(f).with_row_index("_record") for f in plan.files]
         return _sink(scans, plan, batches, folder / "parts")
-    # Most CSVs are UTF-8 with each record on its own line and no empty line: split such a file
-    # on another thread while its layout is checked. That split is kept only when the layout
-    # says that is what the file is, and the layout's errors come first either way.
+    # Most CSVs are UTF-8 with each record on its own line and no empty line, and every cell
+    # parses: split such a file, typed, on another thread while its layout is checked. That
+    # split is kept only when the layout says that is what the file is, and the layout's
+    # errors come first either way.
     path = plan.files[0]
+    types = {c: t for c, t in CSV_TYPES[plan.format].items() if c in plan.columns}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        early = pool.submit(_sink, [_scan_csv(path, None, folder)], plan, batches, folder / "early")
+        typed = _scan_csv(path, None, folder, types)
+        early = pool.submit(_sink, [typed], plan, batches, folder / "early")
         layout = read_layout(path, latin1=True)
         plain = layout.encoding == "utf8" and layout.lines is None and not len(layout.empty)
         if plain and early.exception() is None:
@@ -317,11 +326,13 @@ def _canonical_names(partners: pl.Series) -> pl.Series:
     return canonical_partners(partners.to_frame("partner"))["partner"]
 
 
-def _scan_csv(path: Path, layout: Layout | None, folder: Path) -> pl.LazyFrame:
+def _scan_csv(
+    path: Path, layout: Layout | None, folder: Path, types: dict[str, pl.DataType] | None = None
+) -> pl.LazyFrame:
     """``path``'s records, each with its ``_record`` and, where ``layout`` (the reader's check
     of the whole file: its errors name the source's lines) says the lines are not the records',
     its ``_line``; without a layout, the file is read as UTF-8, a record per line. A file in
-    ISO-8859-1 is read from a UTF-8 copy in ``folder``."""
+    ISO-8859-1 is read from a UTF-8 copy in ``folder``. Columns are text but ``types``."""
     if layout is not None and layout.encoding != "utf8":
         copy = folder / "source-utf8.csv"
         with (
@@ -331,7 +342,7 @@ def _scan_csv(path: Path, layout: Layout | None, folder: Path) -> pl.LazyFrame:
             for block in iter(lambda: src.read(1 << 22), ""):
                 dst.write(block)
         path = copy
-    scan = pl.scan_csv(path, infer_schema=False).with_row_index("_record")
+    scan = pl.scan_csv(path, infer_schema=False, schema_overrides=types).with_row_index("_record")
     if layout is None:
         return scan
     if len(layout.empty):  # empty lines are not rows

@@ -26,6 +26,7 @@ TIDY_REQUIRED = ("period", "commodity", "flow", "partner", "value", "unit")
 TIDY_FLOWS = ("export", "import", "re-export", "re-import")
 UNITS_TO_T = {"t": 1.0, "kg": 0.001}
 KEYS = ["commodity", "flow", "partner", "unit"]
+NUMBERS: dict[str, pl.DataType] = {"value": pl.Float64}  # parsed as numbers, the rest as text
 
 
 def read_tidy(path: Path, rows: range | None = None) -> pl.DataFrame:
@@ -38,7 +39,7 @@ def read_tidy(path: Path, rows: range | None = None) -> pl.DataFrame:
         schema["source_url"] = pl.String
     if has_flag:
         schema["weight_estimated"] = pl.String
-    frame = read_columns(path, {**schema, "value": pl.Float64}, rows=rows)
+    frame = read_columns(path, {**schema, **NUMBERS}, rows=rows)
     if frame.height == 0:
         report(EmptyFileError(path, 2, None, "a header and no data rows", "at least one data row"))
         raise StopReading
