@@ -61,3 +61,12 @@ def test_the_stage_timer_times_each_stage_of_the_in_memory_job(tmp_path):
     assert list(timed) == list(STAGES) == ["read", "reconcile", "growth"]
     assert all(wall >= 0 and cpu >= 0 for wall, cpu in timed.values())
     assert inputs["read"] == source and inputs["growth"]["ytd_t"].null_count() < 3_000
+
+
+def test_a_row_timed_again_is_its_run_of_median_time_with_every_run():
+    from benchmarks.run import median_run
+
+    runs = [{"seconds": s, "rss_mib": m} for s, m in ((5.0, 1), (4.0, 2), (6.0, 3), (4.5, 4))]
+    assert median_run(runs[:3]) == {"seconds": 5.0, "rss_mib": 1, "times": [5.0, 4.0, 6.0]}
+    assert median_run(runs) == {"seconds": 4.5, "rss_mib": 4, "times": [5.0, 4.0, 6.0, 4.5]}
+    assert median_run(runs[:1]) == {"seconds": 5.0, "rss_mib": 1, "times": [5.0]}
