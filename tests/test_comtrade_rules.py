@@ -8,6 +8,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from comtrade_plus import row, write_csv
 from problems import problems_of
@@ -338,14 +339,15 @@ def test_a_code_no_integer_is_written_as_never_matches_an_integer_column(tmp_pat
     ]
 
 
-def test_a_parquet_file_s_integer_codes_and_boolean_flags_are_read_as_stored():
-    # what the reader takes each code or flag column of a Parquet file as: integer codes and
-    # boolean flags as they are (compared as such), any other type as text
+def test_a_parquet_file_s_integer_codes_boolean_flags_and_categories_are_read_as_stored():
+    # what the reader takes each code or flag column of a Parquet file as: integer codes,
+    # boolean flags and categories as they are (compared as such), any other type as text
     from reanalysis.formats.comtrade import _stored
 
     cases = [("motCode", pl.Int32), ("qtyUnitCode", pl.Int64), ("motCode", pl.Boolean),
              ("customsCode", pl.String), ("qtyUnitCode", pl.Float64),
-             ("isNetWgtEstimated", pl.Boolean), ("isQtyEstimated", pl.Int64)]  # fmt: skip
+             ("isNetWgtEstimated", pl.Boolean), ("isQtyEstimated", pl.Int64),
+             ("customsCode", pl.Categorical()), ("isQtyEstimated", pl.Categorical())]  # fmt: skip
     assert [_stored(column, dtype) for column, dtype in cases] == [
         pl.Int32,
         pl.Int64,
@@ -354,7 +356,28 @@ def test_a_parquet_file_s_integer_codes_and_boolean_flags_are_read_as_stored():
         pl.String,
         pl.Boolean,
         pl.String,
+        pl.Categorical(),
+        pl.Categorical(),
     ]
+
+
+def test_a_parquet_file_with_codes_and_flags_as_categories_reads_as_its_csv(tmp_path):
+    # as the bounded-memory path's batch files hold them: a part by air set aside, a flag
+    # blank, a weight from qty in kg, a qty in another unit
+    rows = [row("202501", kg=1500.0), row("202501", kg=500.0, mot=1000),
+            row("202502", kg=None, qty=2500.0, qty_estimated=True),
+            row("202503", kg=None, qty=7.0, qty_unit=5, kg_estimated=True)]  # fmt: skip
+    rows[0]["isNetWgtEstimated"] = None
+    csv = write_csv(tmp_path / "c.csv", rows)
+    codes = ["motCode", "customsCode", "partner2Code", "mosCode", "qtyUnitCode",
+             "isNetWgtEstimated", "isQtyEstimated"]  # fmt: skip
+    frame = pl.read_csv(csv, infer_schema=False).with_columns(pl.col(codes).cast(pl.Categorical))
+    frame.write_parquet(parquet := tmp_path / "c.parquet")
+    assert pl.read_parquet_schema(parquet)["customsCode"] == pl.Categorical()
+    assert_frame_equal(
+        read_statements(parquet).drop("file", "source_url"),
+        read_statements(csv).drop("file", "source_url"),
+    )
 
 
 def test_flags_stored_as_zeros_and_ones_read_as_their_text(tmp_path):

@@ -197,11 +197,12 @@ def _totals(path: Path, frame: pl.DataFrame, breakdowns: list[str]) -> pl.DataFr
 
 
 def _stored(column: str, dtype: pl.DataType) -> pl.DataType:
-    """How a Parquet file's code or flag ``column`` of type ``dtype`` is read: integer codes
-    and boolean flags as stored (compared by :func:`_is` and :func:`parse_flag`; formatting
-    millions of them as text costs more than the rest of the read), anything else as text."""
+    """How a Parquet file's code or flag ``column`` of type ``dtype`` is read: integer codes,
+    boolean flags and categories (a batch file of the bounded-memory path) as stored
+    (compared by :func:`_is` and :func:`parse_flag`; formatting millions of them as text costs
+    more than the rest of the read), anything else as text."""
     kept = dtype == pl.Boolean if column in FLAG_COLUMNS else dtype.is_integer()
-    return dtype if kept else pl.String
+    return dtype if kept or dtype == pl.Categorical() else pl.String
 
 
 def _is(column: str, dtype: pl.DataType, code: str) -> pl.Expr:
