@@ -17,6 +17,7 @@ from reanalysis.errors import (
     CorruptFileError,
     DuplicateRowError,
     EmptyFileError,
+    EncodingError,
     MissingColumnError,
 )
 from reanalysis.readers import COMTRADE_REQUIRED, read_statements
@@ -41,6 +42,14 @@ def test_the_bar_ends_full_with_one_batch_and_at_the_split_with_none(write, tmp_
     with pytest.raises(EmptyFileError):
         growth_dataset(tmp_path / "e.parquet", tmp_path / "h")
     assert " 1/1 [" in last_state(capsys.readouterr().err)
+
+
+def test_a_tidy_csv_not_in_utf_8_is_refused_as_its_reader_refuses_it(write, tmp_path):
+    # only a Comtrade+ CSV may be ISO-8859-1; a tidy file's reader names the first bad byte
+    text = "period,commodity,flow,partner,value,unit\n2025-01,ore,export,Côte d'Ivoire,5,t\n"
+    path = write("t.csv", text.encode("iso-8859-1"))
+    error = bounded_error(EncodingError, path, tmp_path / "g")
+    assert (error.line, error.column) == (2, "partner")
 
 
 def test_an_iso_8859_1_csv_is_copied_as_utf_8_here_and_under_a_c_locale(write, tmp_path):

@@ -14,7 +14,7 @@ from polars.testing import assert_frame_equal
 
 from reanalysis import distributed, load_customs, loaders
 from reanalysis.distributed import growth_on_cluster
-from reanalysis.errors import BadValueError, EmptyFileError
+from reanalysis.errors import BadValueError, EmptyFileError, EncodingError
 from reanalysis.growth import growth
 from test_dataset import COMTRADE_HEADER, ROWS, in_series_order
 
@@ -130,6 +130,16 @@ def test_text_is_read_as_written(client, write, tmp_path):
     with pytest.raises(BadValueError) as err:
         growth_on_cluster(bad, tmp_path / "h", client)
     assert str(err.value) == str(in_memory.value) and err.value.line == 5
+
+
+def test_a_tidy_csv_not_in_utf_8_is_refused_as_its_reader_refuses_it(client, write, tmp_path):
+    text = "period,commodity,flow,partner,value,unit\n2025-01,ore,export,Côte d'Ivoire,5,t\n"
+    path = write("t.csv", text.encode("iso-8859-1"))
+    with pytest.raises(EncodingError) as in_memory:
+        load_customs(path)
+    with pytest.raises(EncodingError) as err:
+        growth_on_cluster(path, tmp_path / "g", client)
+    assert str(err.value) == str(in_memory.value) and err.value.line == 2
 
 
 def test_cluster_errors_name_the_source_row(client, write, tmp_path):

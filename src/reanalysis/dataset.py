@@ -70,6 +70,9 @@ CATEGORIES = {
 # How a reader types a CSV's columns (others are text): a CSV's batch files hold them so,
 # parsed by the same parser with the same types.
 CSV_TYPES: dict[str, dict[str, pl.DataType]] = {"comtrade": COMTRADE_SCHEMA, "tidy": TIDY_NUMBERS}
+# The formats whose reader takes a CSV that is not UTF-8 as ISO-8859-1 (a tidy file must be
+# UTF-8: its reader names the first byte that is not).
+LATIN1 = ("comtrade",)
 HASH_SEED = 20261125
 # Rows whose keys ranges() reads first (then twice as many each time, up to a batch): a file
 # not in series order almost always shows it in its first rows, and is then split at once.
@@ -94,6 +97,11 @@ class Plan:
     def one_parquet(self) -> bool:
         """Whether the source is one Parquet file (its batches may be ranges of its rows)."""
         return not self.csv and len(self.files) == 1
+
+    @property
+    def latin1(self) -> bool:
+        """Whether a CSV source that is not UTF-8 is read as ISO-8859-1, as its reader does."""
+        return self.format in LATIN1
 
     @property
     def uri(self) -> str:
@@ -259,11 +267,12 @@ def split(plan: Plan, batches: int, folder: Path) -> list[Path]:
     """Stream ``plan``'s rows into at most ``batches`` uncompressed Parquet files of whole
     series under ``folder``, each row with ``_file`` (index into ``plan.files``) and ``_line``
     (its line as the reader counts it). Rows keep their order within a batch. A CSV source's
-    layout is checked here, once. Its batches hold its cells parsed as the reader parses them
-    (:data:`CSV_TYPES`, the same parser); where that parse fails (a cell that is not a number),
-    they hold its cells as text, and the reader, parsing them as it parses a CSV's, names the
-    cell. A Parquet source's text columns that the reader takes as categories are categories
-    there (:data:`CATEGORIES`)."""
+    layout is checked here, once. The batches of a plain CSV (UTF-8, a record per line, no
+    empty line) hold its cells parsed as the reader parses them (:data:`CSV_TYPES`, the same
+    parser); where that parse fails (a cell that is not a number), and for any other CSV, they
+    hold its cells as text, which the reader parses as it parses a CSV's, naming a bad cell. A
+    Parquet source's text columns that the reader takes as categories are categories there
+    (:data:`CATEGORIES`)."""
     folder.mkdir(parents=True)
     if not plan.csv:
         scans = [pl.scan_parquet(f).with_row_index("_record") for f in plan.files]
@@ -277,7 +286,7 @@ def split(plan: Plan, batches: int, folder: Path) -> list[Path]:
     with ThreadPoolExecutor(max_workers=1) as pool:
         typed = _scan_csv(path, None, folder, types)
         early = pool.submit(_sink, [typed], plan, batches, folder / "early")
-        layout = read_layout(path, latin1=True)
+        layout = read_layout(path, latin1=plan.latin1)
         plain = layout.encoding == "utf8" and layout.lines is None and not len(layout.empty)
         if plain and early.exception() is None:
             return early.result()

@@ -54,7 +54,7 @@ def growth_on_cluster(
         raise FileExistsError(f"{target} exists; pass overwrite=True to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
     if plan_.csv:  # the reader's layout check of the whole file first (its errors, encoding)
-        layout = read_layout(plan_.files[0], latin1=True)
+        layout = read_layout(plan_.files[0], latin1=plan_.latin1)
         if layout.lines is not None:  # a quoted line break: blocks cannot be cut at any newline
             blocksize = None
         lines = None  # each row's line, where it is not its row number + 2
