@@ -252,8 +252,9 @@ def markdown(
         "in consecutive rows (the extract as generated, series by series) in ranges of its "
         "rows, and splits any other input into batch files first (the CSV, the shuffled rows): "
         "the targets below say which it did. The implementations the targets compare ran "
-        f"{max(len(r['times']) for r in rows)} times each, in rounds (each round runs them in "
-        "turn): their row is the run of median time, and the last column lists every run.",
+        f"{max((len(r['times']) for r in rows), default=1)} times each, in rounds (each round "
+        "runs them in turn): their row is the run of median time, and the last column lists "
+        "every run; the outputs of the first round are the ones checked for agreement.",
         "",
         "| rows | format | implementation | seconds | seconds with output written | rows/s "
         "| peak RSS MiB | ratio to reanalysis | seconds of each run |",
@@ -345,7 +346,8 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", help="these implementations (and reanalysis)")
     parser.add_argument("--formats", nargs="+", help="these inputs: csv, parquet, ...")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
-    parser.add_argument("--repeats", type=int, default=3, help="runs of the compared rows")
+    parser.add_argument("--repeats", type=int, default=3, choices=range(1, 10), metavar="1-9",
+                        help="runs of the compared rows")  # fmt: skip
     args = parser.parse_args()
     # NumPy asks the kernel for huge pages on large arrays; on this VM (THP defrag "madvise")
     # that compacts memory on the spot, at about 7 s per GiB: off for every implementation
