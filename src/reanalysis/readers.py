@@ -90,9 +90,8 @@ def read_statements(
         raise UnknownFormatError(path, None, None, format, f"one of {sorted(readers)}")
     columns = read_header(path)  # read once: a format named by the caller may lack its columns
     fmt = _detected(path, columns) if format == "auto" else format
-    if rows is not None and fmt == "statements":
-        raise ValueError(f"{path}: rows= reads part of a tidy or Comtrade+ Parquet file only")
-    check_rows(path, rows)  # here, before a reader's own errors are taken as a corrupt file
+    # here, before a reader's own errors are taken as a corrupt file
+    check_rows(path, rows, statements=fmt == "statements")
     required = _required(columns)[fmt]
     if not set(required) <= set(columns):
         report(_missing(path, fmt, required, columns))

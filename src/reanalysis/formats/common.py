@@ -120,12 +120,13 @@ def read_text_csv(path: Path) -> pl.DataFrame:
     return frame
 
 
-def check_rows(path: Path, rows: range | None) -> None:
+def check_rows(path: Path, rows: range | None, *, statements: bool = False) -> None:
     """Raise ``ValueError`` unless ``rows`` is ``None`` or consecutive row numbers from 0 up
-    (rows past the file's last are none) and ``path`` a Parquet file."""
+    (rows past the file's last are none) and ``path`` a Parquet file that is not a
+    ``statements`` file."""
     if rows is None:
         return
-    if not is_parquet(path):
+    if statements or not is_parquet(path):
         raise ValueError(f"{path}: rows= reads part of a tidy or Comtrade+ Parquet file only")
     if rows.step != 1 or rows.start < 0:
         raise ValueError(f"{path}: rows= takes consecutive row numbers from 0 up, not {rows}")
