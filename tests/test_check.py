@@ -253,6 +253,14 @@ def test_the_summary_counts_series_by_commodity_flow_and_partner_and_reasons_by_
         summary(path, "tidy")
 
 
+def test_reasons_counted_alike_are_listed_in_the_order_of_their_text(write):
+    path = write("c.csv", "\n".join(COMTRADE_VALUED.splitlines()[:3]) + "\n")  # one of each
+    assert summary(path) == (
+        "comtrade, 2 figures, 1 series, 2025-01 to 2025-03; "
+        "1 quantity blank in source; 1 weight not reported (0 kg beside a positive value)"
+    )
+
+
 def test_the_command_counts_files_and_problems_and_says_when_the_limit_cut_the_listing(
     write, capsys
 ):

@@ -48,13 +48,15 @@ def check_file(path: str | Path, *, format: str = "auto", limit: int = LIMIT) ->
 
 
 def summary(path: Path, format: str = "auto") -> str:
-    """What a file that loads holds: format, rows, series and months."""
+    """What a file that loads holds: format, rows, series and months, then the figures missing
+    by reason, the most frequent first (equal counts in the order of their reasons' text)."""
     fmt = detect_format(path) if format == "auto" else format
     statements = read_statements(path, format=format)
     series = statements.select("commodity", "flow", "partner").n_unique()
     first, last = statements["period"].min(), statements["period"].max()
     text = f"{fmt}, {statements.height} figures, {series} series, {first:%Y-%m} to {last:%Y-%m}"
-    reasons = statements["missing_reason"].drop_nulls().value_counts(sort=True).rows()
+    counted = statements["missing_reason"].drop_nulls().value_counts()
+    reasons = counted.sort("count", "missing_reason", descending=[True, False]).rows()
     return text + "".join(f"; {n} {reason}" for reason, n in reasons)
 
 
