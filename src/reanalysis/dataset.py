@@ -38,6 +38,7 @@ from tqdm import tqdm
 
 from reanalysis.errors import EmptyFileError, InputError
 from reanalysis.formats.common import read_header
+from reanalysis.formats.comtrade import LATIN1 as COMTRADE_LATIN1
 from reanalysis.formats.comtrade import SCHEMA as COMTRADE_SCHEMA
 from reanalysis.formats.layout import Layout, read_layout
 from reanalysis.formats.tidy import NUMBERS as TIDY_NUMBERS
@@ -70,9 +71,9 @@ CATEGORIES = {
 # How a reader types a CSV's columns (others are text): a CSV's batch files hold them so,
 # parsed by the same parser with the same types.
 CSV_TYPES: dict[str, dict[str, pl.DataType]] = {"comtrade": COMTRADE_SCHEMA, "tidy": TIDY_NUMBERS}
-# The formats whose reader takes a CSV that is not UTF-8 as ISO-8859-1 (a tidy file must be
-# UTF-8: its reader names the first byte that is not).
-LATIN1 = ("comtrade",)
+# Whether a format's reader takes a CSV that is not UTF-8 as ISO-8859-1 (the tidy reader reads
+# UTF-8 only, read_columns' default: it names the first byte that is not).
+LATIN1 = {"comtrade": COMTRADE_LATIN1, "tidy": False}
 HASH_SEED = 20261125
 # Rows whose keys ranges() reads first (then twice as many each time, up to a batch): a file
 # not in series order almost always shows it in its first rows, and is then split at once.
@@ -101,7 +102,7 @@ class Plan:
     @property
     def latin1(self) -> bool:
         """Whether a CSV source that is not UTF-8 is read as ISO-8859-1, as its reader does."""
-        return self.format in LATIN1
+        return LATIN1[self.format]
 
     @property
     def uri(self) -> str:

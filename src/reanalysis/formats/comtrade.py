@@ -96,6 +96,7 @@ SCHEMA: dict[str, pl.DataType] = {
 FLAG_COLUMNS = ("isNetWgtEstimated", "isQtyEstimated")
 CODES = ("qtyUnitCode", *FLAG_COLUMNS)
 KEY = ("reporterDesc", "flowCode", "cmdCode", "partnerDesc", "partnerISO", "period")
+LATIN1 = True  # a CSV that is not UTF-8 is read as ISO-8859-1 (as older downloads come)
 
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ def read_comtrade(path: Path, rows: range | None = None) -> pl.DataFrame:
     if is_parquet(path):  # codes and flags may be typed there (see _stored)
         stored = pl.read_parquet_schema(path)
         wanted |= {c: _stored(c, stored[c]) for c in (*BREAKDOWNS, *CODES) if c in wanted}
-    frame = read_columns(path, wanted, latin1=True, expected={"period": YYYYMM}, rows=rows)
+    frame = read_columns(path, wanted, latin1=LATIN1, expected={"period": YYYYMM}, rows=rows)
     keys = [c for c in ("freqCode", "flowCode", "cmdCode", "partnerDesc", "reporterDesc")
             if c in wanted]  # fmt: skip
     frame = strip_keys(frame, keys)
